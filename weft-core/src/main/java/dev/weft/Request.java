@@ -1,0 +1,48 @@
+package dev.weft;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A running or finished request of an {@link Application}, made by {@link Weft#submit} or
+ * {@link WeftRuntime#submit}. Thread-safe.
+ *
+ * @param <R> the application's result type
+ */
+public interface Request<R> {
+
+  /** The request's id. */
+  String id();
+
+  /** The application's name. */
+  String application();
+
+  /** Waits for the request's output; throws its failure as {@link Future#result()} does. */
+  R result();
+
+  /** Like {@link #result()}, waiting at most {@code timeout} ({@link WaitTimeoutException}). */
+  R result(Duration timeout);
+
+  /** Whether the request has finished, in any way. */
+  boolean done();
+
+  /** Cancels the request and every call it is running. Returns whether this cancelled it. */
+  boolean cancel();
+
+  /** The latest progress update, if any. */
+  Optional<ProgressUpdate> progress();
+
+  /**
+   * Calls {@code listener} with every later progress update, on the thread that reports it;
+   * a listener must be quick and must not throw.
+   */
+  void onProgress(Consumer<ProgressUpdate> listener);
+
+  /** A snapshot of the request's counters. */
+  Map<String, Long> counters();
+
+  /** A snapshot of the request's timers: total time recorded per name. */
+  Map<String, Duration> timers();
+}

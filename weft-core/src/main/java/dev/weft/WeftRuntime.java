@@ -1,0 +1,127 @@
+package dev.weft;
+
+import dev.weft.engine.Engine;
+import dev.weft.engine.EngineConfig;
+import dev.weft.journal.InMemoryJournal;
+import dev.weft.journal.Journal;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Where calls run: the event loops, the virtual threads, the timer, the journal.
+ *
+ * <p>Most programs use the default runtime through {@link Weft} and never see this class. Make
+ * one with {@link #builder()} to choose the journal, the number of event loops or the
+ * blocked-loop policy (tests do). A call belongs to the runtime of the request it runs in; calls
+ * made outside any request run on the default runtime. Thread-safe.
+ */
+public final class WeftRuntime implements AutoCloseable {
+  private static final class DefaultHolder {
+    static final WeftRuntime INSTANCE = new WeftRuntime(Engine.shared());
+  }
+
+  private final Engine engine;
+
+  private WeftRuntime(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** The process-wide default runtime, made on first use; its threads are daemons. */
+  public static WeftRuntime defaultRuntime() {
+    return DefaultHolder.INSTANCE;
+  }
+
+  /** A builder with the defaults: one event loop per core, in-memory journal, 100 ms threshold. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs {@code application} as a new request and waits for its output.
+   *
+   * @throws UsageException if the function is not annotated {@link Application}
+   */
+  public <A, R> R run(Fn1<A, R> application, A input) {
+    return submit(application, input).result();
+  }
+
+  /** Starts {@code application} as a new request; never blocks. */
+  public <A, R> Request<R> submit(Fn1<A, R> application, A input) {
+    return engine.submit(application, input);
+  }
+
+  /**
+   * Stops the loops, the watchdog and the timer; calls still running may not complete.
+   * Idempotent; does nothing to the default runtime, which lives as long as the process.
+   */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** Options of a {@link WeftRuntime}; each setter validates its value. Not thread-safe. */
+  public static final class Builder {
+    private int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private Duration blockedLoopThreshold = Duration.ofMillis(100);
+    private boolean failOnBlockedLoop;
+    private Consumer<BlockedEventLoopException> blockedLoopListener = report -> {};
+    private Journal journal = new InMemoryJournal();
+
+    private Builder() {}
+
+    /**
+     * How many event-loop threads invoke async functions.
+     *
+     * @throws IllegalArgumentException unless 1..64
+     */
+    public Builder eventLoops(int count) {
+      if (count < 1 || count > 64) {
+        throw new IllegalArgumentException("eventLoops must be 1..64, was " + count);
+      }
+      this.eventLoops = count;
+      return this;
+    }
+
+    /**
+     * How long an event-loop thread may run one task before it is reported as blocked.
+     *
+     * @throws IllegalArgumentException unless at least 1 ms
+     */
+    public Builder blockedLoopThreshold(Duration threshold) {
+      Objects.requireNonNull(threshold, "threshold");
+      if (threshold.toMillis() < 1) {
+        throw new IllegalArgumentException("blockedLoopThreshold must be at least 1 ms, was " + threshold);
+      }
+      this.blockedLoopThreshold = threshold;
+      return this;
+    }
+
+    /**
+     * Whether an async call that blocks its loop past the threshold fails with
+     * {@link BlockedEventLoopException} (default false: it is only logged and reported).
+     */
+    public Builder failOnBlockedLoop(boolean fail) {
+      this.failOnBlockedLoop = fail;
+      return this;
+    }
+
+    /** Receives every blocked-loop report, on the watchdog thread; must be quick. */
+    public Builder onBlockedLoop(Consumer<BlockedEventLoopException> listener) {
+      this.blockedLoopListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Where calls are journaled; default in memory (no durability across processes). */
+    public Builder journal(Journal journal) {
+      this.journal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /** Starts the runtime's threads. */
+    public WeftRuntime build() {
+      return new WeftRuntime(new Engine(new EngineConfig(
+          eventLoops, blockedLoopThreshold, failOnBlockedLoop, blockedLoopListener, journal)));
+    }
+  }
+}

@@ -1,0 +1,432 @@
+package dev.weft.engine;
+
+import dev.weft.BlockedEventLoopException;
+import dev.weft.FunctionTimeoutException;
+import dev.weft.UsageException;
+import dev.weft.journal.DurableId;
+import dev.weft.journal.RequestLog;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One call of a function. Starting it resolves its stage arguments (all in parallel), then asks
+ * the journal for a recorded output, then runs attempts until one succeeds, a failure is not
+ * retryable, or the retries are used up.
+ *
+ * <p>A sync function's attempts run one after another on one virtual thread, sleeping out the
+ * backoff between them; a timeout or a cancel interrupts that thread. An async function's
+ * attempt is invoked on an event loop and ends when its stage does; a timeout or a cancel
+ * cancels the stage, and the next attempt is scheduled on the timer wheel. Either way a
+ * returned unstarted future is a tail call: the attempt ends, that future starts, and its
+ * outcome becomes this call's.
+ */
+final class CallFuture<T> extends AbstractFuture<T> {
+  private final FunctionSpec spec;
+  private final Object[] args;
+  private final DurableId id;
+  /** Where this call sits in a map, for messages; -1 if it is not a map item. */
+  private final int item;
+  /** Told when this call completes, if it is part of a map. */
+  private final MapFuture<?> owner;
+  private volatile Attempt attempt;
+  private volatile AbstractFuture<?> tail;
+  /** The thread running this call's sync attempts, while it does; guarded by {@code this}. */
+  private Thread runner;
+  /** Whether a sync call with value arguments runs on the thread that starts it. */
+  private boolean inline;
+
+  CallFuture(FunctionSpec spec, Object[] args, Frame parent, DurableId id, int item, MapFuture<?> owner) {
+    super(parent);
+    this.spec = spec;
+    this.args = args;
+    this.id = id;
+    this.item = item;
+    this.owner = owner;
+  }
+
+  @Override
+  String functionName() {
+    return spec.name();
+  }
+
+  @Override
+  void doStart() {
+    int stages = 0;
+    for (Object a : args) {
+      if (a instanceof CompletionStage<?>) {
+        stages++;
+      }
+    }
+    if (stages == 0) {
+      dispatch();
+      return;
+    }
+    AtomicInteger pending = new AtomicInteger(stages);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] instanceof CompletionStage<?> stage) {
+        int index = i;
+        if (stage instanceof AbstractFuture<?> f) {
+          f.startIfNeeded();
+          stage = f.result;
+        }
+        stage.whenComplete((value, failure) -> {
+          if (failure != null) {
+            fail(failure);
+          } else {
+            args[index] = value;
+            if (pending.decrementAndGet() == 0) {
+              dispatch();
+            }
+          }
+        });
+      }
+    }
+  }
+
+  /** Runs the call now that its inputs are values. */
+  private void dispatch() {
+    if (result.isDone()) {
+      return; // cancelled, or an input failed
+    }
+    try {
+      for (int i = 0; i < args.length; i++) {
+        Inputs.checkType(args[i], spec.def().paramType(i), spec.name(), i,
+            item >= 0 ? "map item " + item : "argument " + (i + 1));
+      }
+      if (replay()) {
+        return;
+      }
+      if (spec.def().onLoop()) {
+        Engine engine = parent.run.engine();
+        EventLoop loop = engine.loopForCall();
+        loop.execute(() -> invokeAsync(loop, 1));
+      } else if (inline) {
+        runSync();
+      } else {
+        Threads.startCall(this::runSync);
+      }
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
+  private boolean replay() {
+    RequestLog log = parent.run.log();
+    if (log == null || id == null) {
+      return false;
+    }
+    Optional<RequestLog.Recorded> recorded = log.find(id);
+    if (recorded.isEmpty()) {
+      return false;
+    }
+    @SuppressWarnings("unchecked")
+    T value = (T) recorded.get().output();
+    complete(value);
+    return true;
+  }
+
+  /**
+   * Starts this call so that, if it is a sync function whose arguments are all values, its
+   * attempts run right here on the calling thread (the reduce driver's: a fold step then costs
+   * no thread hop). Otherwise it starts as usual. Returns when it has completed or moved on.
+   */
+  void runInline() {
+    inline = true;
+    startIfNeeded();
+  }
+
+  private void runSync() {
+    synchronized (this) {
+      if (result.isDone()) {
+        return;
+      }
+      runner = Thread.currentThread();
+    }
+    try {
+      for (int n = 1; ; n++) {
+        Attempt a = new Attempt(n, Thread.currentThread());
+        Object out = null;
+        Throwable failure = null;
+        Frame frame = a.begin();
+        Frame prev = Frames.enter(frame);
+        try {
+          out = spec.invoker().invoke(args);
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          Frames.restore(prev);
+          failure = a.end(failure);
+        }
+        if (result.isDone()) {
+          return; // cancelled while it ran
+        }
+        if (failure == null) {
+          onOutput(out);
+          return;
+        }
+        long delay = afterFailure(n, failure);
+        if (delay < 0) {
+          return;
+        }
+        try {
+          Thread.sleep(Duration.ofNanos(delay));
+        } catch (InterruptedException e) {
+          return; // cancelled while waiting to retry
+        }
+      }
+    } finally {
+      synchronized (this) {
+        runner = null;
+        if (result.isCancelled()) {
+          Thread.interrupted(); // our own cancel's interrupt must not outlive the call
+        }
+      }
+    }
+  }
+
+  private void invokeAsync(EventLoop loop, int n) {
+    if (result.isDone()) {
+      return;
+    }
+    Attempt a = new Attempt(n, null);
+    Object out = null;
+    Throwable failure = null;
+    Frame frame = a.begin();
+    Frame prev = Frames.enter(frame);
+    loop.invoking(this);
+    try {
+      out = spec.invoker().invoke(args);
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      loop.invoking(null);
+      Frames.restore(prev);
+    }
+    if (failure != null) {
+      a.finishAsync(null, failure, loop);
+    } else if (out == null) {
+      a.finishAsync(null, new UsageException(spec.name() + " returned null; an async function must return a "
+          + "CompletionStage (e.g. CompletableFuture.completedFuture(value))"), loop);
+    } else if (out instanceof AbstractFuture<?> f && !f.started()) {
+      a.finishAsync(f, null, loop); // a tail call: this attempt is over, the future carries on
+    } else {
+      CompletionStage<?> stage = (CompletionStage<?>) out;
+      a.stage = stage;
+      stage.whenComplete((v, e) -> a.finishAsync(v, e, loop));
+    }
+  }
+
+  /** Handles a successful attempt's output: a tail call, or a value to record. */
+  @SuppressWarnings("unchecked")
+  private void onOutput(Object out) {
+    if (out instanceof AbstractFuture<?> f) {
+      if (f.started()) {
+        fail(new UsageException(spec.name() + " returned a future that had already started; return it "
+            + "unstarted to make a tail call, or return its result()"));
+        return;
+      }
+      tail = f;
+      f.startIfNeeded();
+      f.result.whenComplete((v, e) -> {
+        if (e == null) {
+          complete((T) v);
+        } else {
+          fail(e);
+        }
+      });
+      if (result.isCancelled()) {
+        f.cancel();
+      }
+      return;
+    }
+    try {
+      Inputs.rejectNestedInResult(out, spec.name());
+    } catch (UsageException e) {
+      fail(e);
+      return;
+    }
+    RequestLog log = parent.run.log();
+    if (log != null && id != null) {
+      log.completed(id, spec.name(), out);
+    }
+    complete((T) out);
+  }
+
+  @Override
+  void completed(T value, Throwable failure) {
+    if (owner != null) {
+      owner.itemDone(item, value, failure);
+    }
+  }
+
+  /**
+   * Records a failed attempt; returns the delay before the next one, or -1 after failing this
+   * call when there is none.
+   */
+  private long afterFailure(int attempt, Throwable failure) {
+    failure = Failures.unwrap(failure);
+    int retries = parent.run.retriesFor(spec.def());
+    boolean retry = Failures.retryable(failure) && attempt <= retries;
+    RequestLog log = parent.run.log();
+    if (log != null && id != null) {
+      log.attemptFailed(id, spec.name(), attempt, failure, retry);
+    }
+    if (!retry) {
+      fail(failure);
+      return -1;
+    }
+    return spec.def().backoff().delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** The watchdog saw this async call block its loop and the runtime fails such calls. */
+  void failBlocked(BlockedEventLoopException report) {
+    Attempt a = attempt;
+    if (a != null && a.thread == null) {
+      a.finishAsync(null, report, null);
+    }
+  }
+
+  @Override
+  void onCancel() {
+    synchronized (this) {
+      if (runner != null) {
+        runner.interrupt();
+      }
+    }
+    Attempt a = attempt;
+    if (a != null) {
+      a.cancelStage();
+      a.frame.cancelChildren();
+      a.disarm();
+    }
+    AbstractFuture<?> t = tail;
+    if (t != null) {
+      t.cancel();
+    }
+  }
+
+  /** One attempt: its frame, its timeout, and (async) its stage. */
+  final class Attempt {
+    final int number;
+    /** The thread running a sync attempt; null for async. */
+    final Thread thread;
+    final long startNanos = System.nanoTime();
+    Frame frame;
+    volatile CompletionStage<?> stage;
+    private volatile long touchedNanos = startNanos;
+    private volatile TimerWheel.Timeout timeout;
+    /** Guarded by {@code this}: whether it is over, and whether our timer ended it. */
+    private boolean ended;
+    private boolean timedOut;
+
+    Attempt(int number, Thread thread) {
+      this.number = number;
+      this.thread = thread;
+    }
+
+    Frame begin() {
+      frame = new Frame(parent.run, id, this, true);
+      attempt = this;
+      arm(parent.run.timeoutFor(spec.def()).toNanos());
+      return frame;
+    }
+
+    private void arm(long nanos) {
+      timeout = parent.run.engine().timer().schedule(this::onTimer, nanos);
+    }
+
+    void disarm() {
+      TimerWheel.Timeout t = timeout;
+      if (t != null) {
+        t.cancel();
+      }
+    }
+
+    /** A progress update restarts the timeout clock. */
+    void touch() {
+      touchedNanos = System.nanoTime();
+    }
+
+    private void onTimer() {
+      long limit = parent.run.timeoutFor(spec.def()).toNanos();
+      long left = touchedNanos + limit - System.nanoTime();
+      if (left > 0) {
+        arm(left); // progress was reported: the clock restarted
+        return;
+      }
+      if (thread != null) {
+        synchronized (this) {
+          if (ended) {
+            return;
+          }
+          timedOut = true;
+          thread.interrupt();
+        }
+      } else {
+        CompletionStage<?> s = stage;
+        finishAsync(null, timeoutFailure(), null);
+        if (s != null) {
+          s.toCompletableFuture().cancel(true);
+        }
+      }
+    }
+
+    private FunctionTimeoutException timeoutFailure() {
+      return new FunctionTimeoutException(spec.name(), parent.run.timeoutFor(spec.def()));
+    }
+
+    /** Ends a sync attempt; returns the failure it ended with (a timeout replaces what the interrupt caused). */
+    Throwable end(Throwable failure) {
+      disarm();
+      synchronized (this) {
+        ended = true;
+        if (timedOut) {
+          Thread.interrupted(); // the interrupt was ours
+          FunctionTimeoutException e = timeoutFailure();
+          if (failure != null) {
+            e.addSuppressed(failure);
+          }
+          return e;
+        }
+      }
+      return failure;
+    }
+
+    /** Ends an async attempt, once; {@code out} may be a tail-call future. */
+    void finishAsync(Object out, Throwable failure, EventLoop loop) {
+      synchronized (this) {
+        if (ended) {
+          return;
+        }
+        ended = true;
+      }
+      disarm();
+      if (result.isDone()) {
+        return;
+      }
+      if (failure == null) {
+        onOutput(out);
+        return;
+      }
+      long delay = afterFailure(number, failure);
+      if (delay >= 0) {
+        EventLoop next = loop != null ? loop : parent.run.engine().loopForCall();
+        parent.run.engine().timer().schedule(() -> next.execute(() -> invokeAsync(next, number + 1)), delay);
+      }
+    }
+
+    void cancelStage() {
+      CompletionStage<?> s = stage;
+      if (s != null) {
+        try {
+          s.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException ignored) {
+          // a stage that cannot be cancelled runs to its end; its outcome is ignored
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.weft.engine;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One platform thread that runs tasks in order: where async functions are invoked. A task must
+ * not block; the {@link LoopWatchdog} reports one that does. Thread-safe.
+ */
+final class EventLoop implements Executor {
+  private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+  private static final Runnable STOP = () -> {};
+
+  private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  /** System.nanoTime() when the running task started, or 0 when idle. */
+  private volatile long busySince;
+  /** Counts tasks, so the watchdog reports each blocked task once. */
+  private volatile long taskCount;
+  /** The async call whose function is being invoked now, if any. */
+  private volatile CallFuture<?> invoking;
+  private volatile boolean stopped;
+
+  EventLoop(String name) {
+    this.thread = Threads.startDaemon(name, this::loop);
+  }
+
+  /** The loop whose thread this is, or null. */
+  static EventLoop current() {
+    return CURRENT.get();
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    if (stopped) {
+      throw new RejectedExecutionException(thread.getName() + " is stopped");
+    }
+    queue.add(task);
+  }
+
+  void stop() {
+    stopped = true;
+    queue.add(STOP);
+  }
+
+  Thread thread() {
+    return thread;
+  }
+
+  long busySince() {
+    return busySince;
+  }
+
+  long taskCount() {
+    return taskCount;
+  }
+
+  CallFuture<?> invoking() {
+    return invoking;
+  }
+
+  void invoking(CallFuture<?> call) {
+    invoking = call;
+  }
+
+  private void loop() {
+    CURRENT.set(this);
+    while (true) {
+      Runnable task;
+      try {
+        task = queue.take();
+      } catch (InterruptedException e) {
+        if (stopped) {
+          return;
+        }
+        continue; // an interrupt aimed at a finished task; the loop itself goes on
+      }
+      if (task == STOP) {
+        return;
+      }
+      taskCount++;
+      busySince = System.nanoTime() | 1;
+      try {
+        task.run();
+      } catch (Throwable t) {
+        Threads.log().log(System.Logger.Level.ERROR, "task failed on " + thread.getName(), t);
+      } finally {
+        busySince = 0;
+        Thread.interrupted(); // a task's interrupt must not leak into the next task
+      }
+    }
+  }
+}

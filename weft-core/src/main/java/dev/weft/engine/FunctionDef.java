@@ -1,0 +1,252 @@
+package dev.weft.engine;
+
+import dev.weft.Application;
+import dev.weft.Backoff;
+import dev.weft.Function;
+import dev.weft.Future;
+import dev.weft.UsageException;
+import java.io.Serializable;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Pattern;
+
+/**
+ * What a {@link Function}-annotated method is to Weft: its name, how it is dispatched, and its
+ * validated options. Read once per method-reference class (a {@link ClassValue}), so making a
+ * handle costs a lookup. Immutable.
+ */
+final class FunctionDef {
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+  private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+  private static final Pattern MEMORY = Pattern.compile("\\d+(\\.\\d+)?\\s*[kmgt]?i?b?", Pattern.CASE_INSENSITIVE);
+
+  private static final ClassValue<FunctionDef[]> CACHE = new ClassValue<>() {
+    @Override
+    protected FunctionDef[] computeValue(Class<?> type) {
+      return new FunctionDef[1];
+    }
+  };
+
+  private final String name;
+  private final Method method;
+  private final boolean onLoop;
+  private final Class<?>[] paramTypes;
+  private final Class<?> returnType;
+  private final int retries;
+  private final RetryPolicy backoff;
+  private final Optional<Duration> timeout;
+  private final boolean application;
+
+  private FunctionDef(String name, Method method, boolean onLoop, Class<?>[] paramTypes,
+      int retries, RetryPolicy backoff, Optional<Duration> timeout) {
+    this.name = name;
+    this.method = method;
+    this.onLoop = onLoop;
+    this.paramTypes = paramTypes;
+    this.returnType = box(method.getReturnType());
+    this.retries = retries;
+    this.backoff = backoff;
+    this.timeout = timeout;
+    this.application = method.isAnnotationPresent(Application.class);
+  }
+
+  static FunctionDef of(Serializable ref, int arity, boolean async) {
+    FunctionDef[] slot = CACHE.get(ref.getClass());
+    FunctionDef def = slot[0];
+    if (def == null) {
+      def = resolve(ref, arity, async);
+      slot[0] = def; // racing threads resolve the same value; publication of a final-field object is safe
+    }
+    return def;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Async functions that return a plain stage are invoked on an event loop; all else on virtual threads. */
+  boolean onLoop() {
+    return onLoop;
+  }
+
+  boolean isApplication() {
+    return application;
+  }
+
+  int arity() {
+    return paramTypes.length;
+  }
+
+  Class<?> paramType(int i) {
+    return paramTypes[i];
+  }
+
+  Class<?> returnType() {
+    return returnType;
+  }
+
+  /** {@link Function#INHERIT} if not set. */
+  int retries() {
+    return retries;
+  }
+
+  RetryPolicy backoff() {
+    return backoff;
+  }
+
+  Optional<Duration> timeout() {
+    return timeout;
+  }
+
+  Method method() {
+    return method;
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+
+  private static FunctionDef resolve(Serializable ref, int arity, boolean async) {
+    String entry = async ? "Weft.asyncFn" : "Weft.fn";
+    SerializedLambda lambda = serializedForm(ref, entry);
+    if (lambda.getImplMethodName().startsWith("lambda$")) {
+      throw new UsageException(entry + " needs a method reference such as Numbers::twice, got a lambda in "
+          + lambda.getCapturingClass().replace('/', '.') + "; move its body into a method annotated @Function");
+    }
+    if (lambda.getImplMethodKind() == MethodHandleInfo.REF_newInvokeSpecial) {
+      throw new UsageException(entry + " needs a method reference, got a constructor reference ("
+          + lambda.getImplClass().replace('/', '.') + "::new)");
+    }
+    Method method = findMethod(ref, lambda, entry);
+    String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+    Function options = method.getAnnotation(Function.class);
+    if (options == null) {
+      throw new UsageException(entry + "(" + where.replace(".", "::") + "): " + where
+          + " is not annotated @Function; add @Function to the method");
+    }
+    boolean returnsStage = CompletionStage.class.isAssignableFrom(method.getReturnType());
+    if (!async && returnsStage) {
+      throw new UsageException(where + " returns a " + method.getReturnType().getSimpleName()
+          + ", so it is an async function; take it with Weft.asyncFn(" + where.replace(".", "::") + ")");
+    }
+    boolean unbound = !Modifier.isStatic(method.getModifiers()) && lambda.getCapturedArgCount() == 0;
+    Class<?>[] declared = method.getParameterTypes();
+    Class<?>[] params = new Class<?>[declared.length + (unbound ? 1 : 0)];
+    if (unbound) {
+      params[0] = method.getDeclaringClass();
+    }
+    for (int i = 0; i < declared.length; i++) {
+      params[i + (unbound ? 1 : 0)] = box(declared[i]);
+    }
+    if (params.length != arity) {
+      throw new IllegalStateException("arity mismatch for " + where + ": " + params.length + " != " + arity);
+    }
+    String name = options.name().isEmpty() ? where : options.name().trim();
+    if (name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+      throw invalid(where, "name", "'" + options.name() + "'", "a non-blank name of at most 200 printable characters");
+    }
+    int retries = options.retries();
+    if (retries != Function.INHERIT && (retries < 0 || retries > 10)) {
+      throw invalid(where, "retries", String.valueOf(retries), "0..10 (or leave it unset to inherit the application's)");
+    }
+    Optional<Duration> timeout = Optional.empty();
+    if (!options.timeout().isEmpty()) {
+      Duration t = duration(where, "timeout", options.timeout());
+      if (t.compareTo(MIN_TIMEOUT) < 0 || t.compareTo(MAX_TIMEOUT) > 0) {
+        throw invalid(where, "timeout", options.timeout(), "between 1s and 24h");
+      }
+      timeout = Optional.of(t);
+    }
+    RetryPolicy backoff = backoff(where, options.backoff());
+    if (!(options.cpus() > 0 && options.cpus() <= 1024)) {
+      throw invalid(where, "cpus", String.valueOf(options.cpus()), "a number of CPUs in (0, 1024]");
+    }
+    if (!MEMORY.matcher(options.memory().trim()).matches()) {
+      throw invalid(where, "memory", "'" + options.memory() + "'", "a size such as 512m, 1g or 2.5g");
+    }
+    boolean onLoop = async && !Future.class.isAssignableFrom(method.getReturnType());
+    return new FunctionDef(name, method, onLoop, params, retries, backoff, timeout);
+  }
+
+  private static RetryPolicy backoff(String where, Backoff b) {
+    Duration initial = duration(where, "backoff.initial", b.initial());
+    Duration max = duration(where, "backoff.max", b.max());
+    if (initial.isZero() || initial.isNegative()) {
+      throw invalid(where, "backoff.initial", b.initial(), "a positive duration");
+    }
+    if (!(b.multiplier() >= 1.0 && b.multiplier() <= 100.0)) {
+      throw invalid(where, "backoff.multiplier", String.valueOf(b.multiplier()), "a number in [1, 100]");
+    }
+    if (max.compareTo(initial) < 0) {
+      throw invalid(where, "backoff.max", b.max(), "at least backoff.initial (" + b.initial() + ")");
+    }
+    if (!(b.jitter() >= 0.0 && b.jitter() <= 1.0)) {
+      throw invalid(where, "backoff.jitter", String.valueOf(b.jitter()), "a fraction in [0, 1]");
+    }
+    return new RetryPolicy(0, initial, b.multiplier(), max, b.jitter());
+  }
+
+  private static Duration duration(String where, String option, String text) {
+    try {
+      return Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("@Function option '" + option + "' of " + where + " is invalid: " + e.getMessage());
+    }
+  }
+
+  private static UsageException invalid(String where, String option, String value, String expected) {
+    return new UsageException(
+        "@Function option '" + option + "' of " + where + " is " + value + "; it must be " + expected);
+  }
+
+  private static SerializedLambda serializedForm(Serializable ref, String entry) {
+    try {
+      Method writeReplace = ref.getClass().getDeclaredMethod("writeReplace");
+      writeReplace.setAccessible(true);
+      return (SerializedLambda) writeReplace.invoke(ref);
+    } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
+      throw new UsageException(entry + " needs a method reference such as Numbers::twice, got "
+          + ref.getClass().getName(), e);
+    }
+  }
+
+  private static Method findMethod(Serializable ref, SerializedLambda lambda, String entry) {
+    String owner = lambda.getImplClass().replace('/', '.');
+    try {
+      Class<?> type = Class.forName(owner, false, ref.getClass().getClassLoader());
+      for (Method m : type.getDeclaredMethods()) {
+        if (m.getName().equals(lambda.getImplMethodName())
+            && MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString()
+                .equals(lambda.getImplMethodSignature())) {
+          return m;
+        }
+      }
+    } catch (ClassNotFoundException e) {
+      throw new UsageException(entry + ": cannot load " + owner, e);
+    }
+    throw new UsageException(entry + ": cannot find " + owner + "." + lambda.getImplMethodName());
+  }
+
+  static Class<?> box(Class<?> type) {
+    if (!type.isPrimitive()) {
+      return type;
+    }
+    if (type == int.class) return Integer.class;
+    if (type == long.class) return Long.class;
+    if (type == double.class) return Double.class;
+    if (type == boolean.class) return Boolean.class;
+    if (type == float.class) return Float.class;
+    if (type == short.class) return Short.class;
+    if (type == byte.class) return Byte.class;
+    if (type == char.class) return Character.class;
+    return Void.class;
+  }
+}
