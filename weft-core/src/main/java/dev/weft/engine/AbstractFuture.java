@@ -167,7 +167,8 @@ abstract class AbstractFuture<T> implements Future<T> {
 
   @Override
   public final boolean cancel() {
-    boolean cancelled = result.cancel(false);
+    // completeExceptionally, unlike CompletableFuture.cancel, says whether this call did it
+    boolean cancelled = result.completeExceptionally(new CancellationException(functionName() + " was cancelled"));
     STARTED.compareAndSet(this, false, true); // an unstarted future never runs once cancelled
     if (cancelled) {
       parent.childDone(this);

@@ -102,6 +102,15 @@ final class Inputs {
   }
 
   private static String describe(Object v) {
+    if (v instanceof java.util.List<?>) {
+      return "a List";
+    }
+    if (v instanceof java.util.Set<?>) {
+      return "a Set";
+    }
+    if (v instanceof Map<?, ?>) {
+      return "a Map";
+    }
     return "a " + (v instanceof Record ? "record " : "") + v.getClass().getSimpleName();
   }
 
