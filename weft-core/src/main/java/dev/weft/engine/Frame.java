@@ -19,14 +19,20 @@ final class Frame implements RequestContext {
   /** The attempt this frame runs, or null for a root frame. */
   final CallFuture.Attempt attempt;
   private final AtomicLong nextChild = new AtomicLong();
-  /** Null for the local root, which must not keep every detached future alive. */
-  private final Set<AbstractFuture<?>> running;
+  private final boolean tracksChildren;
+  /** Made on the first child, since most attempts start none; guarded by {@code this} when made. */
+  private volatile Set<AbstractFuture<?>> running;
 
+  /**
+   * @param tracksChildren whether futures started here are remembered so that cancelling the
+   *     attempt cancels them; false for the local root, which must not keep every detached
+   *     future alive, and for the synthetic frames of map items and reduce steps
+   */
   Frame(RequestRun run, DurableId id, CallFuture.Attempt attempt, boolean tracksChildren) {
     this.run = run;
     this.id = id;
     this.attempt = attempt;
-    this.running = tracksChildren ? ConcurrentHashMap.newKeySet() : null;
+    this.tracksChildren = tracksChildren;
   }
 
   boolean isLocalRoot() {
@@ -35,25 +41,36 @@ final class Frame implements RequestContext {
 
   /** The durable id of the next future made here, or null if the request is not journaled. */
   DurableId nextChildId(char kind, String function) {
-    long index = nextChild.getAndIncrement();
-    return id == null ? null : id.child(index, kind, function);
+    return id == null ? null : id.child(nextChild.getAndIncrement(), kind, function);
   }
 
   void childStarted(AbstractFuture<?> f) {
-    if (running != null) {
-      running.add(f);
+    if (!tracksChildren) {
+      return;
     }
+    Set<AbstractFuture<?>> set = running;
+    if (set == null) {
+      synchronized (this) {
+        set = running;
+        if (set == null) {
+          running = set = ConcurrentHashMap.newKeySet();
+        }
+      }
+    }
+    set.add(f);
   }
 
   void childDone(AbstractFuture<?> f) {
-    if (running != null) {
-      running.remove(f);
+    Set<AbstractFuture<?>> set = running;
+    if (set != null) {
+      set.remove(f);
     }
   }
 
   void cancelChildren() {
-    if (running != null) {
-      for (AbstractFuture<?> f : running) {
+    Set<AbstractFuture<?>> set = running;
+    if (set != null) {
+      for (AbstractFuture<?> f : set) {
         f.cancel();
       }
     }
