@@ -119,6 +119,7 @@ abstract class AbstractFuture<T> implements Future<T> {
   public final T result() {
     startIfNeeded();
     try {
+      helpOnLoop(Long.MAX_VALUE);
       return result.get();
     } catch (ExecutionException e) {
       throw Failures.rethrow(e.getCause(), functionName());
@@ -132,7 +133,9 @@ abstract class AbstractFuture<T> implements Future<T> {
   public final T result(Duration timeout) {
     startIfNeeded();
     try {
-      return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      helpOnLoop(deadline);
+      return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       throw Failures.rethrow(e.getCause(), functionName());
     } catch (InterruptedException e) {
@@ -140,6 +143,14 @@ abstract class AbstractFuture<T> implements Future<T> {
       throw interrupted();
     } catch (TimeoutException e) {
       throw new WaitTimeoutException(timeout);
+    }
+  }
+
+  /** On an event-loop thread, waiting must keep running the loop's tasks, or it may wait on itself. */
+  private void helpOnLoop(long deadlineNanos) throws InterruptedException {
+    EventLoop loop = EventLoop.current();
+    if (loop != null && !result.isDone()) {
+      loop.runUntil(result, deadlineNanos);
     }
   }
 

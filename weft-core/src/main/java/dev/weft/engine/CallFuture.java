@@ -196,13 +196,14 @@ final class CallFuture<T> extends AbstractFuture<T> {
     Throwable failure = null;
     Frame frame = a.begin();
     Frame prev = Frames.enter(frame);
+    CallFuture<?> outer = loop.invoking(); // set when this runs nested in a blocking wait on the loop
     loop.invoking(this);
     try {
       out = spec.invoker().invoke(args);
     } catch (Throwable t) {
       failure = t;
     } finally {
-      loop.invoking(null);
+      loop.invoking(outer);
       Frames.restore(prev);
     }
     if (failure != null) {

@@ -64,6 +64,33 @@ final class EventLoop implements Executor {
     invoking = call;
   }
 
+  /**
+   * Runs this loop's queued tasks on the calling thread (which must be this loop's) until
+   * {@code done} completes or {@code deadlineNanos} (a System.nanoTime() value) passes. This is
+   * what a blocking wait on a loop thread does instead of deadlocking: the work it waits for may
+   * be queued right here. The wait still counts as blocking for the watchdog.
+   */
+  void runUntil(java.util.concurrent.CompletableFuture<?> done, long deadlineNanos) throws InterruptedException {
+    while (!done.isDone()) {
+      long left = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Runnable task = queue.poll(Math.min(left, 1_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (task == STOP) {
+        queue.add(STOP); // let the outer loop see it
+        return;
+      }
+      if (task != null) {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          Threads.log().log(System.Logger.Level.ERROR, "task failed on " + thread.getName(), t);
+        }
+      }
+    }
+  }
+
   private void loop() {
     CURRENT.set(this);
     while (true) {

@@ -1,5 +1,6 @@
 package dev.weft.engine;
 
+import dev.weft.BlockedEventLoopException;
 import dev.weft.FunctionException;
 import dev.weft.RequestError;
 import dev.weft.UsageException;
@@ -19,10 +20,13 @@ final class Failures {
     return t;
   }
 
-  /** Whether another attempt may help: not for usage errors, request errors, cancellation or JVM errors. */
+  /**
+   * Whether another attempt may help: not for usage errors, request errors, cancellation, a
+   * blocked-loop failure (the code would block again) or JVM errors.
+   */
   static boolean retryable(Throwable t) {
     return !(t instanceof RequestError || t instanceof UsageException || t instanceof CancellationException
-        || t instanceof InterruptedException || t instanceof Error);
+        || t instanceof InterruptedException || t instanceof BlockedEventLoopException || t instanceof Error);
   }
 
   /** Throws {@code t} as {@link dev.weft.Future#result()} promises: unchecked as is, checked wrapped. */
