@@ -153,7 +153,10 @@ public final class GenerateArities {
     s.append("    /** Runs the referenced method. */\n");
     s.append("    R apply(" + plainParams(n) + ") throws Exception;\n  }\n\n");
     s.append("  /**\n   * A method reference to an async function: a method annotated {@link Function} that returns a\n");
-    s.append("   * {@link CompletionStage}. Serializable only so Weft can read which method it names.\n   */\n");
+    s.append("   * {@link CompletionStage}, whose completion is the call's result. Returning an <em>unstarted</em>\n");
+    s.append("   * Weft {@link Future} is a tail call; returning a started one (or any other stage) awaits it.\n");
+    s.append("   * A method declared to return Weft's {@code Future} runs on a virtual thread, any other on an\n");
+    s.append("   * event loop. Serializable only so Weft can read which method it names.\n   */\n");
     s.append("  @FunctionalInterface\n");
     s.append("  interface AsyncRef" + tp + " extends Serializable {\n");
     s.append("    /** Runs the referenced method, which must not block. */\n");
