@@ -110,6 +110,14 @@ public final class GenerateArities {
       if (mask > 0) s.append("  /** Like {@code future} with values; stage arguments become inputs. */\n");
       s.append("  Future<R> future(" + params(n, mask) + ");\n\n");
     }
+    s.append("  /**\n   * Forks a call of this function into {@code scope}: {@code scope.fork(future(...))}.\n");
+    s.append("   *\n   * @throws IllegalStateException if the scope is closed\n   */\n");
+    for (int mask = 0; mask < (1 << n); mask++) {
+      if (mask > 0) s.append("  /** Like {@code in} with values; stage arguments become inputs. */\n");
+      String p = params(n, mask);
+      s.append("  default DelayedResult<R> in(AsyncScope scope" + (p.isEmpty() ? "" : ", " + p) + ") {\n");
+      s.append("    return scope.fork(future(" + args(n) + "));\n  }\n\n");
+    }
     if (n == 1) {
       s.append("  /**\n");
       s.append("   * Returns an unstarted future that applies this function to every item, all in parallel, and\n");

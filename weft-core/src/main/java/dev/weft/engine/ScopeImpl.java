@@ -1,0 +1,372 @@
+package dev.weft.engine;
+
+import dev.weft.AsyncScope;
+import dev.weft.DeadlineExceededException;
+import dev.weft.DelayedResult;
+import dev.weft.ErrorMode;
+import dev.weft.ExitMode;
+import dev.weft.Future;
+import dev.weft.UnawaitedResultException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The engine's {@link AsyncScope}.
+ *
+ * <p>Overview. Forks are {@link ScopedResult}s; {@code running}, {@code queued} and
+ * {@code unfinished} (guarded by {@code lock}) implement the concurrency limit and tell when
+ * the scope is finished. Every fork reports its completion once ({@link #childDone}), which
+ * records unawaited failures in completion order, applies the error mode and starts queued
+ * forks. Closing marks the scope closing, applies the exit mode, and completes
+ * {@code finished} when the last fork is done; only then are failures reported.
+ */
+final class ScopeImpl implements AsyncScope {
+  private final ExitMode exitMode;
+  private final ErrorMode errorMode;
+  private final Optional<Duration> deadline;
+  private final int maxConcurrency;
+  private final Object lock = new Object();
+  private final List<ScopedResult<?>> forks = new ArrayList<>();
+  private final ArrayDeque<ScopedResult<?>> queued = new ArrayDeque<>();
+  private final List<ScopedResult<?>> failedInOrder = new ArrayList<>();
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private final TimerWheel.Timeout deadlineTimer;
+  private int running;
+  private int unfinished;
+  private boolean closing;
+  private boolean cancelling;
+  private volatile boolean deadlinePassed;
+  private volatile boolean reported;
+
+  ScopeImpl(ExitMode exitMode, ErrorMode errorMode, Optional<Duration> deadline, int maxConcurrency) {
+    this.exitMode = exitMode;
+    this.errorMode = errorMode;
+    this.deadline = deadline;
+    this.maxConcurrency = maxConcurrency;
+    this.deadlineTimer = deadline.map(d -> Engine.shared().timer().schedule(this::onDeadline, d.toNanos())).orElse(null);
+  }
+
+  @Override
+  public ExitMode exitMode() {
+    return exitMode;
+  }
+
+  @Override
+  public ErrorMode errorMode() {
+    return errorMode;
+  }
+
+  @Override
+  public <T> DelayedResult<T> fork(Future<T> call) {
+    Objects.requireNonNull(call, "call");
+    String what = call instanceof AbstractFuture<?> f ? f.functionName() : call.toString();
+    return register(new ScopedResult<T>(this, what, site(), result -> {
+      if (call instanceof AbstractFuture<T> f) {
+        f.startIfNeeded();
+        f.result.whenComplete((v, e) -> complete(result, v, e));
+      } else {
+        call.whenComplete((v, e) -> complete(result, v, e));
+      }
+      return call::cancel;
+    }));
+  }
+
+  @Override
+  public <T> DelayedResult<T> fork(Callable<T> work) {
+    Objects.requireNonNull(work, "work");
+    Frame frame = Frames.current();
+    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), result -> {
+      Thread thread = Threads.startCall(() -> {
+        Frame prev = frame == null ? null : Frames.enter(frame);
+        try {
+          result.complete(work.call());
+        } catch (Throwable t) {
+          result.completeExceptionally(t);
+        } finally {
+          if (frame != null) {
+            Frames.restore(prev);
+          }
+        }
+      });
+      return thread::interrupt;
+    }));
+  }
+
+  @Override
+  public <T> DelayedResult<T> forkAsync(Callable<? extends CompletionStage<T>> work) {
+    Objects.requireNonNull(work, "work");
+    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), result -> {
+      CompletionStage<T> stage = work.call();
+      if (stage == null) {
+        throw new NullPointerException("forkAsync work returned null; return a CompletionStage");
+      }
+      stage.whenComplete((v, e) -> complete(result, v, e));
+      return () -> {
+        try {
+          stage.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException ignored) {
+          // a stage that cannot be cancelled runs to its end; the fork is already cancelled
+        }
+      };
+    }));
+  }
+
+  private static <T> void complete(CompletableFuture<T> result, T value, Throwable failure) {
+    if (failure == null) {
+      result.complete(value);
+    } else {
+      result.completeExceptionally(Failures.unwrap(failure));
+    }
+  }
+
+  private static String describe(Object work) {
+    String name = work.getClass().getName();
+    int lambda = name.indexOf("$$Lambda");
+    return lambda > 0 ? "lambda in " + name.substring(name.lastIndexOf('.', lambda) + 1, lambda) : name;
+  }
+
+  private Throwable site() {
+    return exitMode == ExitMode.RAISE ? new Throwable("forked here") : null;
+  }
+
+  private <T> DelayedResult<T> register(ScopedResult<T> fork) {
+    boolean start = false;
+    boolean cancel = false;
+    synchronized (lock) {
+      if (finished.isDone()) {
+        throw new IllegalStateException("this scope has closed; fork before close() returns, or open a new scope");
+      }
+      forks.add(fork);
+      unfinished++;
+      if (cancelling) {
+        cancel = true;
+      } else if (running < maxConcurrency) {
+        running++;
+        start = true;
+      } else {
+        queued.add(fork);
+      }
+    }
+    if (start) {
+      fork.start();
+    } else if (cancel) {
+      fork.cancel();
+    }
+    return fork;
+  }
+
+  /** Called once per fork when it completes, in any way. */
+  void childDone(ScopedResult<?> fork, Throwable failure) {
+    List<ScopedResult<?>> toStart = new ArrayList<>(0);
+    boolean cancelSiblings = false;
+    boolean done = false;
+    synchronized (lock) {
+      unfinished--;
+      if (fork.wasStarted()) {
+        running--;
+      } else {
+        queued.remove(fork);
+      }
+      if (failure != null && !(failure instanceof CancellationException)) {
+        failedInOrder.add(fork);
+        cancelSiblings = errorMode == ErrorMode.CANCEL;
+      }
+      while (!cancelling && !cancelSiblings && running < maxConcurrency && !queued.isEmpty()) {
+        running++;
+        toStart.add(queued.poll());
+      }
+      done = closing && unfinished == 0;
+    }
+    if (cancelSiblings) {
+      cancelAll();
+    }
+    for (ScopedResult<?> f : toStart) {
+      f.start();
+    }
+    if (done) {
+      finish();
+    }
+  }
+
+  /** Cancels every unfinished fork, and every later one. */
+  void cancelAll() {
+    List<ScopedResult<?>> snapshot;
+    synchronized (lock) {
+      cancelling = true;
+      snapshot = new ArrayList<>(forks);
+    }
+    for (ScopedResult<?> f : snapshot) {
+      f.cancel();
+    }
+  }
+
+  private void onDeadline() {
+    if (!finished.isDone()) {
+      deadlinePassed = true;
+      cancelAll();
+    }
+  }
+
+  private void finish() {
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+    }
+    finished.complete(null);
+  }
+
+  /** Marks the scope closing and applies the exit mode; idempotent. */
+  private void beginClose() {
+    List<ScopedResult<?>> toCancel = new ArrayList<>();
+    boolean done;
+    synchronized (lock) {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      if (exitMode == ExitMode.CANCEL) {
+        cancelling = true;
+        toCancel.addAll(forks);
+      } else if (exitMode == ExitMode.RAISE) {
+        for (ScopedResult<?> f : forks) {
+          if (!f.awaited()) {
+            toCancel.add(f);
+          }
+        }
+      }
+      done = unfinished == 0;
+    }
+    for (ScopedResult<?> f : toCancel) {
+      f.cancel();
+    }
+    if (done) {
+      finish();
+    }
+  }
+
+  @Override
+  public void close() {
+    boolean interrupted = Thread.currentThread().isInterrupted();
+    if (interrupted) {
+      cancelAll();
+    }
+    beginClose();
+    try {
+      EventLoop loop = EventLoop.current();
+      if (loop != null && !finished.isDone()) {
+        loop.runUntil(finished, Long.MAX_VALUE);
+      }
+      finished.get();
+    } catch (InterruptedException e) {
+      interrupted = true;
+      cancelAll();
+      awaitUninterruptibly();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e); // finished never fails
+    }
+    RuntimeException failure = failures();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      CancellationException cancelled = new CancellationException(
+          "the thread closing this scope was interrupted; its forks were cancelled");
+      if (failure != null) {
+        cancelled.addSuppressed(failure);
+      }
+      throw cancelled;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void awaitUninterruptibly() {
+    boolean again = true;
+    while (again) {
+      try {
+        finished.get();
+        again = false;
+      } catch (InterruptedException ignored) {
+        // the forks were cancelled; waiting for them to finish is what keeps the scope structured
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> closeAsync() {
+    beginClose();
+    CompletableFuture<Void> out = finished.thenApply(v -> {
+      RuntimeException failure = failures();
+      if (failure != null) {
+        throw failure;
+      }
+      return null;
+    });
+    out.whenComplete((v, e) -> {
+      if (out.isCancelled()) {
+        cancelAll();
+      }
+    });
+    return out;
+  }
+
+  /**
+   * What close throws: the first unawaited failure, the others suppressed on it, then the
+   * deadline and unawaited-result errors. Reported once: a second close reports nothing.
+   */
+  private RuntimeException failures() {
+    List<Throwable> all = new ArrayList<>();
+    List<String> unawaited = new ArrayList<>();
+    List<Throwable> sites = new ArrayList<>();
+    synchronized (lock) {
+      if (reported) {
+        return null;
+      }
+      reported = true;
+      for (ScopedResult<?> f : failedInOrder) {
+        if (!f.awaited()) {
+          all.add(f.result.handle((v, e) -> Failures.unwrap(e)).getNow(null));
+        }
+      }
+      if (exitMode == ExitMode.RAISE) {
+        for (ScopedResult<?> f : forks) {
+          if (!f.awaited() && !failedInOrder.contains(f)) {
+            unawaited.add(f.description() + " (" + f.state() + ")");
+            Throwable site = new Throwable(f.description() + " was forked here and never awaited");
+            site.setStackTrace(f.forkSite.getStackTrace());
+            sites.add(site);
+          }
+        }
+      }
+    }
+    if (deadlinePassed) {
+      all.add(new DeadlineExceededException(deadline.orElseThrow()));
+    }
+    if (!unawaited.isEmpty()) {
+      all.add(new UnawaitedResultException(unawaited, sites));
+    }
+    if (all.isEmpty()) {
+      return null;
+    }
+    Throwable primary = all.get(0);
+    for (Throwable t : all.subList(1, all.size())) {
+      if (t != primary) {
+        primary.addSuppressed(t);
+      }
+    }
+    try {
+      throw Failures.rethrow(primary, "a fork of this scope");
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+}

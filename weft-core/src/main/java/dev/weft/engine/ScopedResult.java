@@ -1,0 +1,168 @@
+package dev.weft.engine;
+
+import dev.weft.DelayedResult;
+import dev.weft.WaitTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A fork of a {@link ScopeImpl}: how to start and cancel the work, the future it completes, and
+ * whether anyone awaited it. Completion is reported to the scope exactly once.
+ */
+final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
+  /** Starts the work, which completes {@code result}; returns how to cancel it. */
+  interface Work<T> {
+    Runnable start(CompletableFuture<T> result) throws Exception;
+  }
+
+  final CompletableFuture<T> result = new CompletableFuture<>();
+  private final ScopeImpl scope;
+  private final String description;
+  /** The stack at the fork, kept only when the scope needs it (ExitMode.RAISE). */
+  final Throwable forkSite;
+  private final Work<T> work;
+  private volatile boolean awaited;
+  /** Guarded by {@code this}. */
+  private boolean started;
+  private Runnable canceller;
+
+  ScopedResult(ScopeImpl scope, String description, Throwable forkSite, Work<T> work) {
+    this.scope = scope;
+    this.description = description;
+    this.forkSite = forkSite;
+    this.work = work;
+    result.whenComplete((v, e) -> scope.childDone(this, e == null ? null : Failures.unwrap(e)));
+  }
+
+  String description() {
+    return description;
+  }
+
+  synchronized boolean wasStarted() {
+    return started;
+  }
+
+  /** Starts the work (called once by the scope, on the thread that lets it start). */
+  void start() {
+    Runnable cancel;
+    synchronized (this) {
+      if (result.isDone()) {
+        return; // cancelled while queued
+      }
+      started = true;
+      try {
+        cancel = work.start(result);
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+        return;
+      }
+      canceller = cancel;
+    }
+  }
+
+  /** Cancels it; returns whether this call did. */
+  boolean cancel() {
+    boolean cancelled = result.completeExceptionally(new CancellationException(description + " was cancelled by its scope"));
+    if (cancelled) {
+      Runnable c;
+      synchronized (this) {
+        c = canceller;
+      }
+      if (c != null) {
+        c.run();
+      }
+    }
+    return cancelled;
+  }
+
+  @Override
+  CompletableFuture<T> stage() {
+    awaited = true;
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<T> toCompletableFuture() {
+    return stage().copy();
+  }
+
+  @Override
+  public T value() {
+    if (!result.isDone()) {
+      throw new IllegalStateException(description + " is not yet available; block() waits for it");
+    }
+    if (result.isCancelled()) {
+      throw new CancellationException(description + " was cancelled");
+    }
+    awaited = true;
+    try {
+      return result.getNow(null);
+    } catch (CompletionException e) {
+      Throwable cause = Failures.unwrap(e);
+      throw new CompletionException(description + " failed: " + cause, cause);
+    }
+  }
+
+  @Override
+  public T block() {
+    awaited = true;
+    try {
+      EventLoop loop = EventLoop.current();
+      if (loop != null && !result.isDone()) {
+        loop.runUntil(result, Long.MAX_VALUE);
+      }
+      return result.get();
+    } catch (ExecutionException e) {
+      throw Failures.rethrow(e.getCause(), description);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for " + description);
+    }
+  }
+
+  @Override
+  public T block(Duration timeout) {
+    awaited = true;
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      EventLoop loop = EventLoop.current();
+      if (loop != null && !result.isDone()) {
+        loop.runUntil(result, deadline);
+      }
+      return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw Failures.rethrow(e.getCause(), description);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for " + description);
+    } catch (TimeoutException e) {
+      throw new WaitTimeoutException(timeout);
+    }
+  }
+
+  @Override
+  public State state() {
+    if (!result.isDone()) {
+      return State.PENDING;
+    }
+    if (result.isCancelled()) {
+      return State.CANCELLED;
+    }
+    return result.isCompletedExceptionally() ? State.FAILED : State.SUCCEEDED;
+  }
+
+  @Override
+  public boolean awaited() {
+    return awaited;
+  }
+
+  @Override
+  public String toString() {
+    return "DelayedResult[" + description + ", " + state() + "]";
+  }
+}
