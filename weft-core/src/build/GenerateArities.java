@@ -236,6 +236,23 @@ public final class GenerateArities {
         s.append("    return new Handle" + n + "<>(spec);\n  }\n\n");
       }
     }
+    s.append("  /** A handle to a reflected static method (applications found by scanning). */\n");
+    s.append("  public static Fn1<Object, Object> ofMethod(java.lang.reflect.Method method) {\n");
+    s.append("    FunctionDef def = FunctionDef.ofMethod(method);\n");
+    s.append("    method.setAccessible(true);\n");
+    s.append("    Invoker invoker = x -> {\n");
+    s.append("      try {\n");
+    s.append("        return method.invoke(null, x);\n");
+    s.append("      } catch (java.lang.reflect.InvocationTargetException e) {\n");
+    s.append("        Throwable cause = e.getCause();\n");
+    s.append("        if (cause instanceof Exception ex) throw ex;\n");
+    s.append("        throw (Error) cause;\n");
+    s.append("      }\n");
+    s.append("    };\n");
+    s.append("    if (def.arity() != 1) {\n");
+    s.append("      throw new dev.weft.UsageException(def.name() + \" takes \" + def.arity() + \" parameters; an application takes exactly one (its input)\");\n");
+    s.append("    }\n");
+    s.append("    return new Handle1<>(new FunctionSpec(def, invoker));\n  }\n");
     s.append("}\n");
     return s.toString();
   }

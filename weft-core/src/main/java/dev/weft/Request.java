@@ -7,7 +7,9 @@ import java.util.function.Consumer;
 
 /**
  * A running or finished request of an {@link Application}, made by {@link Weft#submit} or
- * {@link WeftRuntime#submit}. Thread-safe.
+ * {@link WeftRuntime#submit}. A request that finished in an earlier process (found through its
+ * idempotency key) is a read-only view of its record: {@code cancel} does nothing and there are
+ * no further progress updates. Thread-safe.
  *
  * @param <R> the application's result type
  */
@@ -27,6 +29,9 @@ public interface Request<R> {
 
   /** Whether the request has finished, in any way. */
   boolean done();
+
+  /** Where the request is now. */
+  RequestState state();
 
   /** Cancels the request and every call it is running. Returns whether this cancelled it. */
   boolean cancel();

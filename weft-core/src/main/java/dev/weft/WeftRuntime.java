@@ -6,6 +6,7 @@ import dev.weft.journal.InMemoryJournal;
 import dev.weft.journal.Journal;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -46,9 +47,42 @@ public final class WeftRuntime implements AutoCloseable {
     return submit(application, input).result();
   }
 
-  /** Starts {@code application} as a new request; never blocks. */
+  /** Starts {@code application} as a new request; never blocks (beyond journaling it). */
   public <A, R> Request<R> submit(Fn1<A, R> application, A input) {
-    return engine.submit(application, input);
+    return engine.submit(application, input, Optional.empty());
+  }
+
+  /**
+   * Starts {@code application} as a request whose id is {@code idempotencyKey}, unless a request
+   * with that key exists: then that request is returned (running, resumed, or as recorded) and
+   * nothing runs twice.
+   *
+   * @throws UsageException if the key is not 1..64 visible ASCII characters
+   */
+  public <A, R> Request<R> submit(Fn1<A, R> application, A input, String idempotencyKey) {
+    return engine.submit(application, input, Optional.of(idempotencyKey));
+  }
+
+  /**
+   * Runs request {@code requestId} again (after a crash, or to replay it): the application runs
+   * from the top and every call whose output the journal has returns it without running.
+   * Empty if the journal has no such request.
+   */
+  public <A, R> Optional<Request<R>> resume(Fn1<A, R> application, String requestId) {
+    return engine.resume(application, requestId);
+  }
+
+  /**
+   * Resumes every request the journal holds as running whose application {@code applications}
+   * hosts; returns how many. Call it once at start-up.
+   */
+  public int resumeUnfinished(Applications applications) {
+    return engine.resumeUnfinished(name -> applications.find(name).map(Applications.Entry::handle));
+  }
+
+  /** The request with this id, if it is running in this runtime. */
+  public Optional<Request<?>> running(String requestId) {
+    return engine.running(requestId);
   }
 
   /**

@@ -99,14 +99,15 @@ final class CallFuture<T> extends AbstractFuture<T> {
       if (replay()) {
         return;
       }
+      int first = recordStart();
       if (spec.def().onLoop()) {
         Engine engine = parent.run.engine();
         EventLoop loop = engine.loopForCall();
-        loop.execute(() -> invokeAsync(loop, 1));
+        loop.execute(() -> invokeAsync(loop, first));
       } else if (inline) {
-        runSync();
+        runSync(first);
       } else {
-        Threads.startCall(this::runSync);
+        Threads.startCall(() -> runSync(first));
       }
     } catch (Throwable t) {
       fail(t);
@@ -118,7 +119,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     if (log == null || id == null) {
       return false;
     }
-    Optional<RequestLog.Recorded> recorded = log.find(id);
+    Optional<RequestLog.Recorded> recorded = log.find(id, spec.def().outputType());
     if (recorded.isEmpty()) {
       return false;
     }
@@ -126,6 +127,16 @@ final class CallFuture<T> extends AbstractFuture<T> {
     T value = (T) recorded.get().output();
     complete(value);
     return true;
+  }
+
+  /** Records the start (with its arguments, now values) and returns the first attempt's number. */
+  private int recordStart() {
+    RequestLog log = parent.run.log();
+    if (log == null || id == null) {
+      return 1;
+    }
+    log.started(id, Optional.ofNullable(parent.id), spec.name(), args.clone(), spec.def().paramGenericTypes());
+    return log.failedAttempts(id) + 1;
   }
 
   /**
@@ -138,7 +149,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     startIfNeeded();
   }
 
-  private void runSync() {
+  private void runSync(int firstAttempt) {
     synchronized (this) {
       if (result.isDone()) {
         return;
@@ -146,7 +157,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
       runner = Thread.currentThread();
     }
     try {
-      for (int n = 1; ; n++) {
+      for (int n = firstAttempt; ; n++) {
         Attempt a = new Attempt(n, Thread.currentThread());
         Object out = null;
         Throwable failure = null;
@@ -251,7 +262,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
     RequestLog log = parent.run.log();
     if (log != null && id != null) {
-      log.completed(id, spec.name(), out);
+      log.completed(id, spec.name(), out, spec.def().outputType());
     }
     complete((T) out);
   }

@@ -4,9 +4,14 @@ import dev.weft.Application;
 import dev.weft.Fn1;
 import dev.weft.Request;
 import dev.weft.UsageException;
+import dev.weft.RequestState;
 import dev.weft.journal.DurableId;
+import dev.weft.journal.NewRequest;
+import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestLog;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +32,7 @@ public final class Engine {
   private final TimerWheel timer = new TimerWheel();
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final RequestRun local;
+  private final Map<String, RequestHandle<?>> running = new ConcurrentHashMap<>();
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -61,8 +67,105 @@ public final class Engine {
     return loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
   }
 
-  /** Starts {@code app} as a request. */
-  public <A, R> Request<R> submit(Fn1<A, R> app, A input) {
+  /** Starts {@code app} as a request; see {@code WeftRuntime.submit}. */
+  public <A, R> Request<R> submit(Fn1<A, R> app, A input, Optional<String> idempotencyKey) {
+    FunctionSpec spec = applicationSpec(app);
+    FunctionDef def = spec.def();
+    idempotencyKey.ifPresent(Engine::checkKey);
+    Inputs.rejectNestedInArgument(input, def.name(), 0);
+    String id = idempotencyKey.orElseGet(() -> UUID.randomUUID().toString());
+    RequestLog log = config.journal().create(new NewRequest(id, def.name(), input, def.paramGenericType(0), idempotencyKey));
+    if (!log.isNew()) {
+      return existing(spec, log);
+    }
+    return start(spec, log, input);
+  }
+
+  /** Resumes every request the journal has as running; returns how many were resumed. */
+  public int resumeUnfinished(java.util.function.Function<String, Optional<Fn1<Object, Object>>> applications) {
+    int resumed = 0;
+    for (RequestInfo info : config.journal().unfinished()) {
+      if (running.containsKey(info.id())) {
+        continue;
+      }
+      Optional<Fn1<Object, Object>> app = applications.apply(info.application());
+      if (app.isEmpty()) {
+        Threads.log().log(System.Logger.Level.WARNING, "cannot resume request " + info.id() + ": application "
+            + info.application() + " is not hosted here");
+        continue;
+      }
+      if (resume(app.get(), info.id()).isPresent()) {
+        resumed++;
+      }
+    }
+    return resumed;
+  }
+
+  /**
+   * Runs request {@code id} again under the same id: every call whose output is recorded returns
+   * it without running; calls after a divergence run fresh.
+   */
+  public <A, R> Optional<Request<R>> resume(Fn1<A, R> app, String id) {
+    FunctionSpec spec = applicationSpec(app);
+    RequestHandle<?> live = running.get(id);
+    if (live != null) {
+      @SuppressWarnings("unchecked")
+      Request<R> r = (Request<R>) live;
+      return Optional.of(r);
+    }
+    Optional<RequestLog> log = config.journal().reopen(id);
+    if (log.isEmpty()) {
+      return Optional.empty();
+    }
+    @SuppressWarnings("unchecked")
+    A input = (A) log.get().input(spec.def().paramGenericType(0));
+    return Optional.of(start(spec, log.get(), input));
+  }
+
+  /** The request with this id if it runs in this engine now. */
+  public Optional<Request<?>> running(String id) {
+    return Optional.ofNullable(running.get(id));
+  }
+
+  private <R> Request<R> existing(FunctionSpec spec, RequestLog log) {
+    RequestHandle<?> live = running.get(log.requestId());
+    if (live != null) {
+      @SuppressWarnings("unchecked")
+      Request<R> r = (Request<R>) live;
+      return r;
+    }
+    RequestInfo info = config.journal().info(log.requestId()).orElseThrow();
+    if (!info.state().finished()) {
+      @SuppressWarnings("unchecked")
+      Request<R> resumed = (Request<R>) start(spec, log, log.input(spec.def().paramGenericType(0)));
+      return resumed;
+    }
+    return new RecordedRequest<>(config.journal(), info, spec.def().outputType());
+  }
+
+  private <R> Request<R> start(FunctionSpec spec, RequestLog log, Object input) {
+    FunctionDef def = spec.def();
+    DurableId rootId = DurableId.root(def.name());
+    RequestRun run = new RequestRun(this, log.requestId(), def.name(), log, rootId, Math.max(0, def.retries()),
+        def.timeout().orElse(FunctionDef.DEFAULT_TIMEOUT));
+    CallFuture<R> root = new CallFuture<>(spec, new Object[] {input}, run.root(), rootId, -1, null);
+    RequestHandle<R> handle = new RequestHandle<>(run, root);
+    running.put(log.requestId(), handle);
+    root.result.whenComplete((v, e) -> {
+      Throwable failure = e == null ? null : Failures.unwrap(e);
+      RequestState state = failure == null ? RequestState.SUCCEEDED
+          : root.result.isCancelled() ? RequestState.CANCELLED : RequestState.FAILED;
+      try {
+        log.finished(state, v, def.outputType(), Optional.ofNullable(failure));
+      } finally {
+        running.remove(log.requestId(), handle);
+      }
+    });
+    root.startIfNeeded();
+    return handle;
+  }
+
+  private static FunctionSpec applicationSpec(Fn1<?, ?> app) {
     if (!(app instanceof Handle handle)) {
       throw new UsageException("run an application through a handle from Weft.fn or Weft.asyncFn");
     }
@@ -71,17 +174,13 @@ public final class Engine {
       throw new UsageException(def.name() + " is not an application; annotate its method with @"
           + Application.class.getSimpleName() + " (beside @Function) to run it as a request");
     }
-    String id = UUID.randomUUID().toString();
-    RequestLog log = config.journal().open(id, def.name());
-    DurableId rootId = DurableId.root(def.name());
-    int retries = Math.max(0, def.retries());
-    RequestRun run = new RequestRun(this, id, def.name(), log, rootId, retries,
-        def.timeout().orElse(FunctionDef.DEFAULT_TIMEOUT));
-    Inputs.rejectNestedInArgument(input, def.name(), 0);
-    CallFuture<R> root = new CallFuture<>(handle.spec(), new Object[] {input}, run.root(), rootId, -1, null);
-    root.result.whenComplete((v, e) -> log.finished(Optional.ofNullable(e).map(Failures::unwrap), v));
-    root.startIfNeeded();
-    return new RequestHandle<>(run, root);
+    return handle.spec();
+  }
+
+  private static void checkKey(String key) {
+    if (key.isEmpty() || key.length() > 64 || !key.chars().allMatch(c -> c > 32 && c < 127)) {
+      throw new UsageException("an idempotency key must be 1..64 visible ASCII characters, was '" + key + "'");
+    }
   }
 
   /** Stops loops, watchdog and timer. Idempotent. */

@@ -38,6 +38,8 @@ final class FunctionDef {
   private final Method method;
   private final boolean onLoop;
   private final Class<?>[] paramTypes;
+  private final java.lang.reflect.Type[] paramGenericTypes;
+  private final java.lang.reflect.Type outputType;
   private final Class<?> returnType;
   private final int retries;
   private final RetryPolicy backoff;
@@ -45,11 +47,13 @@ final class FunctionDef {
   private final boolean application;
 
   private FunctionDef(String name, Method method, boolean onLoop, Class<?>[] paramTypes,
-      int retries, RetryPolicy backoff, Optional<Duration> timeout) {
+      java.lang.reflect.Type[] paramGenericTypes, int retries, RetryPolicy backoff, Optional<Duration> timeout) {
     this.name = name;
     this.method = method;
     this.onLoop = onLoop;
     this.paramTypes = paramTypes;
+    this.paramGenericTypes = paramGenericTypes;
+    this.outputType = outputType(method);
     this.returnType = box(method.getReturnType());
     this.retries = retries;
     this.backoff = backoff;
@@ -92,6 +96,31 @@ final class FunctionDef {
     return returnType;
   }
 
+  /** The declared type of argument {@code i}, generics included (for serialization). */
+  java.lang.reflect.Type paramGenericType(int i) {
+    return paramGenericTypes[i];
+  }
+
+  java.lang.reflect.Type[] paramGenericTypes() {
+    return paramGenericTypes.clone();
+  }
+
+  /**
+   * The declared type of the function's value, generics included: the return type, or for a
+   * method returning a stage or a Weft future, what that completes with.
+   */
+  java.lang.reflect.Type outputType() {
+    return outputType;
+  }
+
+  private static java.lang.reflect.Type outputType(Method method) {
+    java.lang.reflect.Type t = method.getGenericReturnType();
+    if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+      return t instanceof java.lang.reflect.ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+    }
+    return t;
+  }
+
   /** {@link Function#INHERIT} if not set. */
   int retries() {
     return retries;
@@ -126,6 +155,24 @@ final class FunctionDef {
           + lambda.getImplClass().replace('/', '.') + "::new)");
     }
     Method method = findMethod(ref, lambda, entry);
+    boolean unbound = !Modifier.isStatic(method.getModifiers()) && lambda.getCapturedArgCount() == 0;
+    return define(method, unbound, async, arity, entry);
+  }
+
+  /**
+   * The definition of a reflected static method (an application found by scanning), taken
+   * as async when it returns a stage.
+   */
+  static FunctionDef ofMethod(Method method) {
+    if (!Modifier.isStatic(method.getModifiers())) {
+      throw new UsageException(method.getDeclaringClass().getSimpleName() + "." + method.getName()
+          + " must be static to be found as an application");
+    }
+    boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+    return define(method, false, async, method.getParameterCount(), "Applications");
+  }
+
+  private static FunctionDef define(Method method, boolean unbound, boolean async, int arity, String entry) {
     String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
     Function options = method.getAnnotation(Function.class);
     if (options == null) {
@@ -137,14 +184,17 @@ final class FunctionDef {
       throw new UsageException(where + " returns a " + method.getReturnType().getSimpleName()
           + ", so it is an async function; take it with Weft.asyncFn(" + where.replace(".", "::") + ")");
     }
-    boolean unbound = !Modifier.isStatic(method.getModifiers()) && lambda.getCapturedArgCount() == 0;
     Class<?>[] declared = method.getParameterTypes();
+    java.lang.reflect.Type[] declaredGeneric = method.getGenericParameterTypes();
     Class<?>[] params = new Class<?>[declared.length + (unbound ? 1 : 0)];
+    java.lang.reflect.Type[] generic = new java.lang.reflect.Type[params.length];
     if (unbound) {
       params[0] = method.getDeclaringClass();
+      generic[0] = method.getDeclaringClass();
     }
     for (int i = 0; i < declared.length; i++) {
       params[i + (unbound ? 1 : 0)] = box(declared[i]);
+      generic[i + (unbound ? 1 : 0)] = declaredGeneric.length == declared.length ? declaredGeneric[i] : declared[i];
     }
     if (params.length != arity) {
       throw new IllegalStateException("arity mismatch for " + where + ": " + params.length + " != " + arity);
@@ -173,7 +223,7 @@ final class FunctionDef {
       throw invalid(where, "memory", "'" + options.memory() + "'", "a size such as 512m, 1g or 2.5g");
     }
     boolean onLoop = async && !Future.class.isAssignableFrom(method.getReturnType());
-    return new FunctionDef(name, method, onLoop, params, retries, backoff, timeout);
+    return new FunctionDef(name, method, onLoop, params, generic, retries, backoff, timeout);
   }
 
   private static RetryPolicy backoff(String where, Backoff b) {

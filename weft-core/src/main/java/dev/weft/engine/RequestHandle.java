@@ -2,6 +2,7 @@ package dev.weft.engine;
 
 import dev.weft.ProgressUpdate;
 import dev.weft.Request;
+import dev.weft.RequestState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,17 @@ final class RequestHandle<R> implements Request<R> {
   @Override
   public boolean done() {
     return root.done();
+  }
+
+  @Override
+  public RequestState state() {
+    if (!root.done()) {
+      return RequestState.RUNNING;
+    }
+    if (root.result.isCancelled()) {
+      return RequestState.CANCELLED;
+    }
+    return root.result.isCompletedExceptionally() ? RequestState.FAILED : RequestState.SUCCEEDED;
   }
 
   @Override

@@ -87,6 +87,9 @@ final class RequestRun {
     }
     ProgressUpdate update = new ProgressUpdate(current, total, message == null ? "" : message, Instant.now());
     progress = update;
+    if (log != null) {
+      log.progress(update);
+    }
     for (Consumer<ProgressUpdate> l : progressListeners) {
       try {
         l.accept(update);

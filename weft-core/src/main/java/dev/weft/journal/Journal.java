@@ -1,23 +1,47 @@
 package dev.weft.journal;
 
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Optional;
+
 /**
- * Where a runtime records the calls of its requests so that a retried call, a resumed request or
- * a replayed one can take finished work from the record instead of redoing it.
+ * Where a runtime records requests and their calls, so that a retried call, a resumed request
+ * or a replayed one takes finished work from the record instead of redoing it.
  *
- * <p>This is the SPI durable back ends implement (in memory here; SQLite and PostgreSQL in their
- * own modules). Implementations must be thread-safe: the engine calls them from many threads at
- * once, and from event-loop threads, so no method may block for long (a durable implementation
- * queues writes and commits them in groups).
+ * <p>The SPI durable back ends implement (in memory here; SQLite in {@code weft-sqlite}).
+ * Implementations must be thread-safe, and no method may block for long: the engine calls them
+ * from many threads at once, event-loop threads included, so a durable implementation queues
+ * writes and commits them in groups. Values cross this interface as objects with their declared
+ * {@link Type}s; a durable implementation serializes them (and never with Java serialization).
  */
 public interface Journal extends AutoCloseable {
 
   /**
-   * Opens the log of request {@code requestId}, creating it if it is new or resuming what was
-   * recorded of it if it is not.
+   * Records a new request, or, if {@code request} carries an idempotency key that an earlier
+   * request had, returns that request's log instead ({@link RequestLog#isNew()} is then false).
+   *
+   * @throws dev.weft.UsageException if the input cannot be serialized
    */
-  RequestLog open(String requestId, String application);
+  RequestLog create(NewRequest request);
 
-  /** Releases resources; the default does nothing. */
+  /** Reopens the log of a recorded request, to resume or replay it. */
+  Optional<RequestLog> reopen(String requestId);
+
+  /** The requests recorded as running: after a restart, those to resume. */
+  List<RequestInfo> unfinished();
+
+  /** What is recorded of a request. */
+  Optional<RequestInfo> info(String requestId);
+
+  /** A page of recorded requests, newest first. */
+  RequestPage list(RequestQuery query);
+
+  /**
+   * The output a request finished with, read as {@code declared}; empty unless it succeeded.
+   */
+  Optional<Object> output(String requestId, Type declared);
+
+  /** Releases resources, after writing what is queued; the default does nothing. */
   @Override
   default void close() {}
 }

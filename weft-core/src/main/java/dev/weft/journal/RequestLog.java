@@ -1,9 +1,12 @@
 package dev.weft.journal;
 
+import dev.weft.ProgressUpdate;
+import dev.weft.RequestState;
+import java.lang.reflect.Type;
 import java.util.Optional;
 
 /**
- * The record of one request's calls. Thread-safe; methods must not block for long (see
+ * The record of one request and its calls. Thread-safe; no method blocks for long (see
  * {@link Journal}).
  */
 public interface RequestLog {
@@ -11,20 +14,38 @@ public interface RequestLog {
   /** The request's id. */
   String requestId();
 
+  /** Whether {@link Journal#create} made this request (false: an idempotent repeat). */
+  boolean isNew();
+
+  /** The request's input, read as {@code declared}. */
+  Object input(Type declared);
+
   /**
-   * The recorded outcome of a completed call, if there is one. The engine asks this before it
-   * runs a call; a present value is used instead of running it (replay).
+   * The recorded output of a completed call, read as {@code declared}. The engine asks this
+   * before it runs a call; a present value is used instead of running it (replay).
    */
-  Optional<Recorded> find(DurableId call);
+  Optional<Recorded> find(DurableId call, Type declared);
+
+  /** How many attempts of the call have been recorded as failed (so retries survive restarts). */
+  int failedAttempts(DurableId call);
+
+  /** Records that a call started (its parent, if not the request's entry, and its arguments). */
+  void started(DurableId call, Optional<DurableId> parent, String function, Object[] args, Type[] argTypes);
 
   /** Records that a call completed with {@code output} (which may be null). */
-  void completed(DurableId call, String function, Object output);
+  void completed(DurableId call, String function, Object output, Type declared);
 
   /** Records a failed attempt of a call; {@code willRetry} says whether another follows. */
   void attemptFailed(DurableId call, String function, int attempt, Throwable failure, boolean willRetry);
 
-  /** Records that the request finished: with output, or with a failure. */
-  void finished(Optional<Throwable> failure, Object output);
+  /** Records the request's latest progress. */
+  void progress(ProgressUpdate update);
+
+  /**
+   * Records that the request finished: {@code state} is SUCCEEDED with {@code output}, or FAILED
+   * or CANCELLED with {@code failure}.
+   */
+  void finished(RequestState state, Object output, Type outputType, Optional<Throwable> failure);
 
   /** A recorded output. */
   record Recorded(Object output) {}
