@@ -62,6 +62,17 @@ public final class Async {
   }
 
   /**
+   * A stage that completes (with null) after about {@code delay}: a non-blocking sleep for async
+   * code, on Weft's timer (10 ms precision); dependents run on a virtual thread. Cancelling the
+   * stage is allowed and just completes it.
+   *
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  public static CompletionStage<Void> delay(java.time.Duration delay) {
+    return Bridges.delay(delay);
+  }
+
+  /**
    * A maybe-async value as a stage: a {@link CompletionStage} (a Weft future is started) as it
    * is, anything else (null included) as a completed stage. The cast to {@code T} is unchecked.
    */

@@ -79,6 +79,16 @@ final class AsyncBridgesTest {
   }
 
   @Test
+  void delay_completesAfterAboutTheDelay_withoutBlocking() {
+    long start = System.nanoTime();
+    CompletionStage<Void> later = Async.delay(java.time.Duration.ofMillis(50));
+    assertThat(later.toCompletableFuture().isDone()).isFalse();
+    later.toCompletableFuture().join();
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+    assertThatThrownBy(() -> Async.delay(java.time.Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void toStage_treatsValuesAndStagesAlike() {
     assertThat(Async.<Integer>toStage(3).toCompletableFuture().join()).isEqualTo(3);
     assertThat(Async.<Integer>toStage(CompletableFuture.completedFuture(4)).toCompletableFuture().join()).isEqualTo(4);

@@ -187,6 +187,41 @@ final class AsyncScopeTest {
     assertThatThrownBy(endless::value).isInstanceOf(CancellationException.class);
   }
 
+  /** Regression: close() returned as soon as cancelled forks' results were set, while their threads still ran. */
+  @Test
+  void closeAfterCancel_waitsUntilCancelledForksHaveReallyEnded() throws InterruptedException {
+    for (int i = 0; i < 50; i++) {
+      CountDownLatch running = new CountDownLatch(2);
+      CountDownLatch ended = new CountDownLatch(2);
+      try (AsyncScope scope = AsyncScope.open(ExitMode.CANCEL, ErrorMode.CANCEL)) {
+        scope.fork(() -> {
+          running.countDown();
+          try {
+            new CountDownLatch(1).await();
+          } finally {
+            Thread.sleep(5); // cleanup that outlasts the interrupt
+            ended.countDown();
+          }
+          return null;
+        });
+        Weft.fn(AsyncScopeTest::sleepsThenEnds).in(scope, running, ended);
+        running.await();
+      }
+      assertThat(ended.getCount()).as("forks still running after close, round " + i).isZero();
+    }
+  }
+
+  @Function static int sleepsThenEnds(CountDownLatch running, CountDownLatch ended) throws InterruptedException {
+    running.countDown();
+    try {
+      new CountDownLatch(1).await();
+      return 0;
+    } finally {
+      Thread.sleep(5);
+      ended.countDown();
+    }
+  }
+
   @Test
   void exitModeRaise_failsNamingWhereTheUnawaitedResultWasForked() {
     Throwable thrown = catchThrowable(() -> {

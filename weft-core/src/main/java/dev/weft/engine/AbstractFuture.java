@@ -30,6 +30,12 @@ abstract class AbstractFuture<T> extends FrameStage<T> implements Future<T> {
   }
 
   final CompletableFuture<T> result = new CompletableFuture<>();
+  /**
+   * Completes once this future's work has really stopped: its result is set and no thread of
+   * its own still runs (a cancelled sync call's thread has returned, a cancelled map's items have
+   * settled). Scopes wait for this, so that no fork outlives its scope.
+   */
+  final CompletableFuture<Void> settled = new CompletableFuture<>();
   /** The frame this future was made in: its request, and where it registers as running. */
   final Frame parent;
   @SuppressWarnings("unused") // through STARTED

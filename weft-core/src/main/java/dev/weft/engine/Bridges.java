@@ -112,6 +112,17 @@ public final class Bridges {
     return out;
   }
 
+  /** See {@link Async#delay(java.time.Duration)}. */
+  public static CompletionStage<Void> delay(java.time.Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("a delay must not be negative, was " + delay);
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    TimerWheel.Timeout timeout = Engine.shared().timer().schedule(() -> done.complete(null), delay.toNanos());
+    done.whenComplete((v, e) -> timeout.cancel());
+    return done;
+  }
+
   /** See {@link Async#toStage(Object)}. */
   @SuppressWarnings("unchecked")
   public static <T> CompletionStage<T> toStage(Object valueOrStage) {

@@ -37,6 +37,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
   private Thread runner;
   /** Whether a sync call with value arguments runs on the thread that starts it. */
   private boolean inline;
+  /** Running attempts: a thread in {@link #runSync} or an async attempt whose stage is pending; guarded by {@code this}. */
+  private int active;
 
   CallFuture(FunctionSpec spec, Object[] args, Frame parent, DurableId id, int item, MapFuture<?> owner) {
     super(parent);
@@ -155,6 +157,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
         return;
       }
       runner = Thread.currentThread();
+      active++;
     }
     try {
       for (int n = firstAttempt; ; n++) {
@@ -191,16 +194,43 @@ final class CallFuture<T> extends AbstractFuture<T> {
     } finally {
       synchronized (this) {
         runner = null;
+        active--;
         if (result.isCancelled()) {
           Thread.interrupted(); // our own cancel's interrupt must not outlive the call
         }
       }
+      trySettle();
+    }
+  }
+
+  private void attemptEnded() {
+    synchronized (this) {
+      active--;
+    }
+    trySettle();
+  }
+
+  /** Settles once the result is set, no attempt runs, and a tail call (if any) has settled. */
+  private void trySettle() {
+    synchronized (this) {
+      if (!result.isDone() || active > 0) {
+        return;
+      }
+    }
+    AbstractFuture<?> t = tail;
+    if (t == null) {
+      settled.complete(null);
+    } else {
+      t.settled.whenComplete((v, e) -> settled.complete(null));
     }
   }
 
   private void invokeAsync(EventLoop loop, int n) {
-    if (result.isDone()) {
-      return;
+    synchronized (this) {
+      if (result.isDone()) {
+        return;
+      }
+      active++;
     }
     Attempt a = new Attempt(n, null);
     Object out = null;
@@ -219,15 +249,21 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
     if (failure != null) {
       a.finishAsync(null, failure, loop);
+      attemptEnded();
     } else if (out == null) {
       a.finishAsync(null, new UsageException(spec.name() + " returned null; an async function must return a "
           + "CompletionStage (e.g. CompletableFuture.completedFuture(value))"), loop);
+      attemptEnded();
     } else if (out instanceof AbstractFuture<?> f && !f.started()) {
       a.finishAsync(f, null, loop); // a tail call: this attempt is over, the future carries on
+      attemptEnded();
     } else {
       CompletionStage<?> stage = (CompletionStage<?>) out;
       a.stage = stage;
-      stage.whenComplete((v, e) -> a.finishAsync(v, e, loop));
+      stage.whenComplete((v, e) -> {
+        a.finishAsync(v, e, loop);
+        attemptEnded();
+      });
     }
   }
 
@@ -272,6 +308,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     if (owner != null) {
       owner.itemDone(item, value, failure);
     }
+    trySettle();
   }
 
   /**

@@ -20,6 +20,7 @@ final class EventLoop implements Executor {
   private volatile long taskCount;
   /** The async call whose function is being invoked now, if any. */
   private volatile CallFuture<?> invoking;
+  private volatile CallFuture<?> outermost;
   private volatile boolean stopped;
 
   EventLoop(String name) {
@@ -60,7 +61,18 @@ final class EventLoop implements Executor {
     return invoking;
   }
 
+  /**
+   * The outermost async call being invoked by the running task: the one that blocks the loop
+   * when calls are invoked nested inside a blocking wait.
+   */
+  CallFuture<?> blocking() {
+    return outermost;
+  }
+
   void invoking(CallFuture<?> call) {
+    if (invoking == null || call == null) {
+      outermost = call;
+    }
     invoking = call;
   }
 

@@ -54,7 +54,7 @@ final class LoopWatchdog {
   }
 
   private void report(EventLoop loop, long blockedNanos) {
-    CallFuture<?> call = loop.invoking();
+    CallFuture<?> call = loop.blocking();
     String message = loop.thread().getName() + " was blocked for " + blockedNanos / 1_000_000
         + " ms (threshold " + thresholdNanos / 1_000_000 + " ms)"
         + (call != null ? " by async function " + call.functionName() : "")

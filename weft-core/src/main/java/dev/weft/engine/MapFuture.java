@@ -135,4 +135,18 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
   void onCancel() {
     cancelItems();
   }
+
+  @Override
+  void completed(List<R> value, Throwable failure) {
+    CallFuture<?>[] made = calls.getNow(null);
+    if (made == null) {
+      settled.complete(null); // no item was made; any made later is cancelled before it runs
+      return;
+    }
+    CompletableFuture<?>[] items = new CompletableFuture<?>[made.length];
+    for (int i = 0; i < made.length; i++) {
+      items[i] = made[i].settled;
+    }
+    CompletableFuture.allOf(items).whenComplete((v, e) -> settled.complete(null));
+  }
 }

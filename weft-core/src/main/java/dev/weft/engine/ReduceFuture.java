@@ -26,6 +26,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
   /** The driver thread while it runs; guarded by {@code this}. */
   private Thread driver;
   private volatile CallFuture<?> step;
+  private volatile boolean driverLaunched;
 
   ReduceFuture(FunctionSpec spec, Object items, boolean hasInitial, Object initial, Frame parent, DurableId id) {
     super(parent);
@@ -49,12 +50,21 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
     if (initial instanceof AbstractFuture<?> f) {
       f.startIfNeeded();
     }
+    driverLaunched = true;
     Threads.startCall(this::drive);
+  }
+
+  @Override
+  void completed(R value, Throwable failure) {
+    if (!driverLaunched) {
+      settled.complete(null);
+    }
   }
 
   private void drive() {
     synchronized (this) {
       if (result.isDone()) {
+        settled.complete(null);
         return;
       }
       driver = Thread.currentThread();
@@ -69,6 +79,12 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       synchronized (this) {
         driver = null;
         Thread.interrupted();
+      }
+      CallFuture<?> s = step;
+      if (s == null) {
+        settled.complete(null);
+      } else {
+        s.settled.whenComplete((v, e) -> settled.complete(null));
       }
     }
   }

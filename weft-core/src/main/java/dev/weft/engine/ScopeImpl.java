@@ -69,12 +69,16 @@ final class ScopeImpl implements AsyncScope {
   public <T> DelayedResult<T> fork(Future<T> call) {
     Objects.requireNonNull(call, "call");
     String what = call instanceof AbstractFuture<?> f ? f.functionName() : call.toString();
-    return register(new ScopedResult<T>(this, what, site(), result -> {
+    return register(new ScopedResult<T>(this, what, site(), (result, ended) -> {
       if (call instanceof AbstractFuture<T> f) {
         f.startIfNeeded();
         f.result.whenComplete((v, e) -> complete(result, v, e));
+        f.settled.whenComplete((v, e) -> ended.complete(null));
       } else {
-        call.whenComplete((v, e) -> complete(result, v, e));
+        call.whenComplete((v, e) -> {
+          complete(result, v, e);
+          ended.complete(null);
+        });
       }
       return call::cancel;
     }));
@@ -84,7 +88,7 @@ final class ScopeImpl implements AsyncScope {
   public <T> DelayedResult<T> fork(Callable<T> work) {
     Objects.requireNonNull(work, "work");
     Frame frame = Frames.current();
-    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), result -> {
+    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), (result, ended) -> {
       Thread thread = Threads.startCall(() -> {
         Frame prev = frame == null ? null : Frames.enter(frame);
         try {
@@ -95,6 +99,7 @@ final class ScopeImpl implements AsyncScope {
           if (frame != null) {
             Frames.restore(prev);
           }
+          ended.complete(null);
         }
       });
       return thread::interrupt;
@@ -104,12 +109,15 @@ final class ScopeImpl implements AsyncScope {
   @Override
   public <T> DelayedResult<T> forkAsync(Callable<? extends CompletionStage<T>> work) {
     Objects.requireNonNull(work, "work");
-    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), result -> {
+    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), (result, ended) -> {
       CompletionStage<T> stage = work.call();
       if (stage == null) {
         throw new NullPointerException("forkAsync work returned null; return a CompletionStage");
       }
-      stage.whenComplete((v, e) -> complete(result, v, e));
+      stage.whenComplete((v, e) -> {
+        complete(result, v, e);
+        ended.complete(null);
+      });
       return () -> {
         try {
           stage.toCompletableFuture().cancel(true);

@@ -15,12 +15,17 @@ import java.util.concurrent.TimeoutException;
  * whether anyone awaited it. Completion is reported to the scope exactly once.
  */
 final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
-  /** Starts the work, which completes {@code result}; returns how to cancel it. */
+  /**
+   * Starts the work, which completes {@code result} with its outcome and {@code ended} once it
+   * has really stopped (its thread has returned); returns how to cancel it.
+   */
   interface Work<T> {
-    Runnable start(CompletableFuture<T> result) throws Exception;
+    Runnable start(CompletableFuture<T> result, CompletableFuture<Void> ended) throws Exception;
   }
 
   final CompletableFuture<T> result = new CompletableFuture<>();
+  /** Completes when the work has stopped; the scope counts a fork as unfinished until then. */
+  final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final ScopeImpl scope;
   private final String description;
   /** The stack at the fork, kept only when the scope needs it (ExitMode.RAISE). */
@@ -36,7 +41,8 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
     this.description = description;
     this.forkSite = forkSite;
     this.work = work;
-    result.whenComplete((v, e) -> scope.childDone(this, e == null ? null : Failures.unwrap(e)));
+    ended.whenComplete((x, y) -> scope.childDone(this, result.handle((v, e) -> e == null ? null : Failures.unwrap(e))
+        .getNow(null)));
   }
 
   String description() {
@@ -52,13 +58,14 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
     Runnable cancel;
     synchronized (this) {
       if (result.isDone()) {
-        return; // cancelled while queued
+        return; // cancelled while queued: cancel() ended it
       }
       started = true;
       try {
-        cancel = work.start(result);
+        cancel = work.start(result, ended);
       } catch (Throwable t) {
         result.completeExceptionally(t);
+        ended.complete(null);
         return;
       }
       canceller = cancel;
@@ -70,10 +77,14 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
     boolean cancelled = result.completeExceptionally(new CancellationException(description + " was cancelled by its scope"));
     if (cancelled) {
       Runnable c;
+      boolean wasStarted;
       synchronized (this) {
         c = canceller;
+        wasStarted = started;
       }
-      if (c != null) {
+      if (!wasStarted) {
+        ended.complete(null); // never started: nothing to wait for
+      } else if (c != null) {
         c.run();
       }
     }
