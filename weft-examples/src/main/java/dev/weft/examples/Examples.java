@@ -26,10 +26,11 @@ public final class Examples {
   private static final Pattern ID = Pattern.compile("([A-Z]+)([0-9]{1,9})");
 
   /**
-   * The order in which groups are listed: the function model ({@code T}) first, then {@code A}.
+   * The order in which groups are listed: the function model ({@code T}) first, then scopes
+   * ({@code A}), then the sync/async bridges ({@code B}).
    * Groups not named here follow, alphabetically. Add a group here when its first example lands.
    */
-  private static final List<String> GROUP_ORDER = List.of("T", "A");
+  private static final List<String> GROUP_ORDER = List.of("T", "A", "B");
 
   /** Where an example sorts: its group's rank, the group itself, then its number. */
   private record SortKey(int rank, String group, int number) implements Comparable<SortKey> {
@@ -56,8 +57,9 @@ public final class Examples {
   private Examples() {}
 
   /**
-   * Returns every registered example, ordered by group ({@code T} before {@code A}, other groups
-   * after them alphabetically) and then by number, numerically: {@code T1, T2, ..., T10, A1, ...}.
+   * Returns every registered example, ordered by group ({@code T}, {@code A}, {@code B}, other
+   * groups after them alphabetically) and then by number, numerically:
+   * {@code T1, T2, ..., T10, A1, ...}.
    *
    * @return a new, unmodifiable list; empty when no example is registered
    * @throws IllegalStateException if an id is malformed or two examples share an id

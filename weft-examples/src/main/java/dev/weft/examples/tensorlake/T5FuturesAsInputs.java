@@ -1,5 +1,6 @@
 package dev.weft.examples.tensorlake;
 
+import dev.weft.examples.Check;
 import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import dev.weft.Application;

@@ -1,5 +1,6 @@
 package dev.weft.examples.tensorlake;
 
+import dev.weft.examples.Check;
 import dev.weft.Application;
 import dev.weft.Function;
 import dev.weft.Weft;

@@ -1,9 +1,9 @@
-package dev.weft.examples.tensorlake;
+package dev.weft.examples;
 
 import java.util.Objects;
 
-/** Fails an example whose observed result is wrong, as {@link dev.weft.examples.Example#run} requires. */
-final class Check {
+/** Fails an example whose observed result is wrong, as {@link Example#run} requires; shared by all scenario packages. */
+public final class Check {
   private Check() {}
 
   /**
@@ -11,7 +11,7 @@ final class Check {
    *
    * @throws IllegalStateException naming {@code what}, the value seen and the value expected
    */
-  static <T> T expect(String what, T actual, T expected) {
+  public static <T> T expect(String what, T actual, T expected) {
     if (!Objects.equals(actual, expected)) {
       throw new IllegalStateException(what + " was " + actual + ", expected " + expected);
     }
