@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CallFuture<T> extends AbstractFuture<T> {
   private final FunctionSpec spec;
-  private final Object[] args;
+  /** The arguments (stages replaced by their values once resolved); dropped once the call settles. */
+  private Object[] args;
   private final DurableId id;
   /** Where this call sits in a map, for messages; -1 if it is not a map item. */
   private final int item;
@@ -37,6 +38,11 @@ final class CallFuture<T> extends AbstractFuture<T> {
   private Thread runner;
   /** Whether a sync call with value arguments runs on the thread that starts it. */
   private boolean inline;
+  /**
+   * Whether an owner (a map, a reduce) checks this call's timeout by sweeping its calls, so its
+   * attempts arm no timer of their own: a million items then cost no timer traffic.
+   */
+  private volatile boolean swept;
   /** Running attempts: a thread in {@link #runSync} or an async attempt whose stage is pending; guarded by {@code this}. */
   private int active;
 
@@ -47,6 +53,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     this.id = id;
     this.item = item;
     this.owner = owner;
+    this.swept = owner != null;
   }
 
   @Override
@@ -75,10 +82,14 @@ final class CallFuture<T> extends AbstractFuture<T> {
           stage = f.result;
         }
         stage.whenComplete((value, failure) -> {
+          Object[] resolved = args;
+          if (resolved == null) {
+            return; // settled (cancelled) meanwhile
+          }
           if (failure != null) {
             fail(failure);
           } else {
-            args[index] = value;
+            resolved[index] = value;
             if (pending.decrementAndGet() == 0) {
               dispatch();
             }
@@ -95,8 +106,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
     try {
       for (int i = 0; i < args.length; i++) {
-        Inputs.checkType(args[i], spec.def().paramType(i), spec.name(), i,
-            item >= 0 ? "map item " + item : "argument " + (i + 1));
+        Inputs.checkType(args[i], spec.def().paramType(i), spec.name(), i, item);
       }
       if (replay()) {
         return;
@@ -118,7 +128,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
 
   private boolean replay() {
     RequestLog log = parent.run.log();
-    if (log == null || id == null) {
+    if (log == null || id == null || !parent.replaying()) {
       return false;
     }
     Optional<RequestLog.Recorded> recorded = log.find(id, spec.def().outputType());
@@ -137,8 +147,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
     if (log == null || id == null) {
       return 1;
     }
-    log.started(id, Optional.ofNullable(parent.id), spec.name(), args.clone(), spec.def().paramGenericTypes());
-    return log.failedAttempts(id) + 1;
+    log.started(id, Optional.ofNullable(parent.id), spec.name(), args, spec.def().paramGenericTypes());
+    return parent.replaying() ? log.failedAttempts(id) + 1 : 1;
   }
 
   /**
@@ -148,7 +158,16 @@ final class CallFuture<T> extends AbstractFuture<T> {
    */
   void runInline() {
     inline = true;
+    swept = true;
     startIfNeeded();
+  }
+
+  /** For a sweeping owner: times out the running attempt if it is past its timeout at {@code now}. */
+  void sweep(long now) {
+    Attempt a = attempt;
+    if (a != null && a.due(now)) {
+      a.expire();
+    }
   }
 
   private void runSync(int firstAttempt) {
@@ -219,10 +238,18 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
     AbstractFuture<?> t = tail;
     if (t == null) {
-      settled.complete(null);
+      release();
     } else {
-      t.settled.whenComplete((v, e) -> settled.complete(null));
+      t.settled.whenComplete((v, e) -> release());
     }
+  }
+
+  /** Settles, and drops what a finished call no longer needs (a map may hold a million of them). */
+  private void release() {
+    attempt = null;
+    tail = null;
+    args = null;
+    settled.complete(null);
   }
 
   private void invokeAsync(EventLoop loop, int n) {
@@ -377,10 +404,17 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
 
     Frame begin() {
-      frame = new Frame(parent.run, id, this, true);
+      frame = new Frame(parent.run, id, this, true, parent.replaying() || number > 1);
       attempt = this;
-      arm(parent.run.timeoutFor(spec.def()).toNanos());
+      if (!swept) {
+        arm(parent.run.timeoutFor(spec.def()).toNanos());
+      }
       return frame;
+    }
+
+    /** Whether it has run past its timeout at {@code now} (a progress update restarts the clock). */
+    boolean due(long now) {
+      return touchedNanos + parent.run.timeoutFor(spec.def()).toNanos() - now <= 0;
     }
 
     private void arm(long nanos) {
@@ -406,6 +440,11 @@ final class CallFuture<T> extends AbstractFuture<T> {
         arm(left); // progress was reported: the clock restarted
         return;
       }
+      expire();
+    }
+
+    /** Ends this attempt with a timeout: interrupts its thread, or cancels its stage. */
+    void expire() {
       if (thread != null) {
         synchronized (this) {
           if (ended) {

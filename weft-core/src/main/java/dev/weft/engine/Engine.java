@@ -42,7 +42,7 @@ public final class Engine {
     }
     this.watchdog = new LoopWatchdog(loops, config.blockedLoopThreshold(), config.failOnBlockedLoop(),
         config.blockedLoopListener());
-    this.local = new RequestRun(this, RequestRun.LOCAL_ID, "local", null, null, 0, FunctionDef.DEFAULT_TIMEOUT);
+    this.local = new RequestRun(this, RequestRun.LOCAL_ID, "local", null, null, 0, FunctionDef.DEFAULT_TIMEOUT, false);
   }
 
   /** The engine of the default runtime, which also runs calls made outside any request. */
@@ -78,7 +78,7 @@ public final class Engine {
     if (!log.isNew()) {
       return existing(spec, log);
     }
-    return start(spec, log, input);
+    return start(spec, log, input, false);
   }
 
   /** Resumes every request the journal has as running; returns how many were resumed. */
@@ -119,7 +119,7 @@ public final class Engine {
     }
     @SuppressWarnings("unchecked")
     A input = (A) log.get().input(spec.def().paramGenericType(0));
-    return Optional.of(start(spec, log.get(), input));
+    return Optional.of(start(spec, log.get(), input, true));
   }
 
   /** The request with this id if it runs in this engine now. */
@@ -137,17 +137,17 @@ public final class Engine {
     RequestInfo info = config.journal().info(log.requestId()).orElseThrow();
     if (!info.state().finished()) {
       @SuppressWarnings("unchecked")
-      Request<R> resumed = (Request<R>) start(spec, log, log.input(spec.def().paramGenericType(0)));
+      Request<R> resumed = (Request<R>) start(spec, log, log.input(spec.def().paramGenericType(0)), true);
       return resumed;
     }
     return new RecordedRequest<>(config.journal(), info, spec.def().outputType());
   }
 
-  private <R> Request<R> start(FunctionSpec spec, RequestLog log, Object input) {
+  private <R> Request<R> start(FunctionSpec spec, RequestLog log, Object input, boolean resumed) {
     FunctionDef def = spec.def();
     DurableId rootId = DurableId.root(def.name());
     RequestRun run = new RequestRun(this, log.requestId(), def.name(), log, rootId, Math.max(0, def.retries()),
-        def.timeout().orElse(FunctionDef.DEFAULT_TIMEOUT));
+        def.timeout().orElse(FunctionDef.DEFAULT_TIMEOUT), resumed);
     CallFuture<R> root = new CallFuture<>(spec, new Object[] {input}, run.root(), rootId, -1, null);
     RequestHandle<R> handle = new RequestHandle<>(run, root);
     running.put(log.requestId(), handle);

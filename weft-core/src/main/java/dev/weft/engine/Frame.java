@@ -20,6 +20,7 @@ final class Frame implements RequestContext {
   final CallFuture.Attempt attempt;
   private final AtomicLong nextChild = new AtomicLong();
   private final boolean tracksChildren;
+  private final boolean replaying;
   /** Made on the first child, since most attempts start none; guarded by {@code this} when made. */
   private volatile Set<AbstractFuture<?>> running;
 
@@ -28,11 +29,21 @@ final class Frame implements RequestContext {
    *     attempt cancels them; false for the local root, which must not keep every detached
    *     future alive, and for the synthetic frames of map items and reduce steps
    */
-  Frame(RequestRun run, DurableId id, CallFuture.Attempt attempt, boolean tracksChildren) {
+  Frame(RequestRun run, DurableId id, CallFuture.Attempt attempt, boolean tracksChildren, boolean replaying) {
     this.run = run;
     this.id = id;
     this.attempt = attempt;
     this.tracksChildren = tracksChildren;
+    this.replaying = replaying;
+  }
+
+  /**
+   * Whether calls made here may find recorded outputs: the request was resumed or replayed, or
+   * this frame's attempt (or an enclosing one) is a retry. Otherwise no call made here can have
+   * completed before, and the journal need not be asked.
+   */
+  boolean replaying() {
+    return replaying;
   }
 
   boolean isLocalRoot() {
@@ -40,8 +51,8 @@ final class Frame implements RequestContext {
   }
 
   /** The durable id of the next future made here, or null if the request is not journaled. */
-  DurableId nextChildId(char kind, String function) {
-    return id == null ? null : id.child(nextChild.getAndIncrement(), kind, function);
+  DurableId nextChildId(char kind, FunctionDef function) {
+    return id == null ? null : id.child(nextChild.getAndIncrement(), kind, function.nameHash());
   }
 
   void childStarted(AbstractFuture<?> f) {

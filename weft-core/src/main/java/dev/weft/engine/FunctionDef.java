@@ -45,6 +45,7 @@ final class FunctionDef {
   private final RetryPolicy backoff;
   private final Optional<Duration> timeout;
   private final boolean application;
+  private final long nameHash;
 
   private FunctionDef(String name, Method method, boolean onLoop, Class<?>[] paramTypes,
       java.lang.reflect.Type[] paramGenericTypes, int retries, RetryPolicy backoff, Optional<Duration> timeout) {
@@ -59,6 +60,7 @@ final class FunctionDef {
     this.backoff = backoff;
     this.timeout = timeout;
     this.application = method.isAnnotationPresent(Application.class);
+    this.nameHash = dev.weft.journal.DurableId.nameHash(name);
   }
 
   static FunctionDef of(Serializable ref, int arity, boolean async) {
@@ -78,6 +80,11 @@ final class FunctionDef {
   /** Async functions that return a plain stage are invoked on an event loop; all else on virtual threads. */
   boolean onLoop() {
     return onLoop;
+  }
+
+  /** For durable ids: the name's hash, computed once. */
+  long nameHash() {
+    return nameHash;
   }
 
   boolean isApplication() {

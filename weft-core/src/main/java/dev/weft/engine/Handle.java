@@ -20,13 +20,13 @@ abstract class Handle {
       Inputs.rejectNestedInArgument(args[i], spec.name(), i);
     }
     Frame frame = Frames.currentOrLocal();
-    return new CallFuture<>(spec, args, frame, frame.nextChildId('c', spec.name()), -1, null);
+    return new CallFuture<>(spec, args, frame, frame.nextChildId('c', spec.def()), -1, null);
   }
 
   final AbstractFuture<?> newMap(Object items) {
     requireItems(items);
     Frame frame = Frames.currentOrLocal();
-    return new MapFuture<>(spec, items, frame, frame.nextChildId('m', spec.name()));
+    return new MapFuture<>(spec, items, frame, frame.nextChildId('m', spec.def()));
   }
 
   final AbstractFuture<?> newReduce(Object items, boolean hasInitial, Object initial) {
@@ -39,7 +39,7 @@ abstract class Handle {
           + "; a reducer's result must be usable as its first argument");
     }
     Frame frame = Frames.currentOrLocal();
-    return new ReduceFuture<>(spec, items, hasInitial, initial, frame, frame.nextChildId('r', spec.name()));
+    return new ReduceFuture<>(spec, items, hasInitial, initial, frame, frame.nextChildId('r', spec.def()));
   }
 
   private void requireItems(Object items) {

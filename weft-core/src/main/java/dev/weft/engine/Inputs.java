@@ -39,17 +39,21 @@ final class Inputs {
     }
   }
 
-  /** Rejects an argument whose type does not fit the parameter. */
-  static void checkType(Object value, Class<?> type, String function, int index, String item) {
+  /**
+   * Rejects an argument whose type does not fit the parameter; {@code item} is its position in
+   * a map, or -1 for a plain call's argument {@code index}.
+   */
+  static void checkType(Object value, Class<?> type, String function, int index, int item) {
     if (value != null && !type.isInstance(value)) {
-      throw new UsageException(function + ": " + item + " must be a " + type.getSimpleName()
+      String what = item >= 0 ? "map item " + item : "argument " + (index + 1);
+      throw new UsageException(function + ": " + what + " must be a " + type.getSimpleName()
           + ", got a " + value.getClass().getSimpleName() + " (" + abbreviate(value) + ")");
     }
   }
 
   private static String findFuture(Object v, String path, int depth) {
-    if (v == null || depth > MAX_DEPTH || v instanceof CharSequence || v instanceof Number
-        || v instanceof Boolean || v instanceof Enum<?>) {
+    if (v == null || v instanceof Number || v instanceof String || depth > MAX_DEPTH
+        || v instanceof CharSequence || v instanceof Boolean || v instanceof Enum<?>) {
       return null;
     }
     if (depth > 0 && v instanceof CompletionStage<?>) {

@@ -20,8 +20,14 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
   private final FunctionSpec spec;
   private final Object items;
   private final DurableId id;
-  /** Completes with the item calls once the items are known. */
-  final CompletableFuture<CallFuture<?>[]> calls = new CompletableFuture<>();
+  private static final CallFuture<?>[] RELEASED = new CallFuture<?>[0];
+
+  /**
+   * Completes with the item calls once the items are known. Once the map has settled it is
+   * replaced by an empty array, so that a finished map does not keep a million calls alive;
+   * readers then use {@link #result} instead.
+   */
+  volatile CompletableFuture<CallFuture<?>[]> calls = new CompletableFuture<>();
   private volatile Object[] results;
   private AtomicInteger pending;
 
@@ -79,11 +85,11 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
     CallFuture<?>[] made = new CallFuture<?>[n];
     results = new Object[n];
     pending = new AtomicInteger(n);
-    Frame frame = new Frame(parent.run, id, null, false);
+    Frame frame = new Frame(parent.run, id, null, false, parent.replaying());
     for (int i = 0; i < n; i++) {
       Inputs.rejectNestedInArgument(values[i], spec.name(), 0);
       made[i] = new CallFuture<>(spec, new Object[] {values[i]}, frame,
-          id == null ? null : id.child(i, 'i', spec.name()), i, this);
+          id == null ? null : id.child(i, 'i', spec.def().nameHash()), i, this);
     }
     calls.complete(made);
     if (n == 0) {
@@ -97,6 +103,26 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
         c.startIfNeeded();
       }
     }
+    scheduleSweep(made);
+  }
+
+  /**
+   * Checks the items' timeouts every so often, instead of a timer per item (see
+   * {@link CallFuture#sweep}); precision is the sweep period, a small fraction of the timeout.
+   */
+  private void scheduleSweep(CallFuture<?>[] made) {
+    long timeout = parent.run.timeoutFor(spec.def()).toNanos();
+    long period = Math.clamp(timeout / 8, 20_000_000L, 5_000_000_000L);
+    parent.run.engine().timer().schedule(() -> {
+      if (result.isDone()) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (CallFuture<?> c : made) {
+        c.sweep(now);
+      }
+      scheduleSweep(made);
+    }, period);
   }
 
   private static Object[] toArray(Iterable<?> iterable) {
@@ -147,6 +173,9 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
     for (int i = 0; i < made.length; i++) {
       items[i] = made[i].settled;
     }
-    CompletableFuture.allOf(items).whenComplete((v, e) -> settled.complete(null));
+    CompletableFuture.allOf(items).whenComplete((v, e) -> {
+      calls = CompletableFuture.completedFuture(RELEASED);
+      settled.complete(null);
+    });
   }
 }

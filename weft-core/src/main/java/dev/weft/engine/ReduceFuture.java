@@ -93,23 +93,25 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
   private R fold() throws Exception {
     Object acc = hasInitial ? await(initial) : null;
     boolean hasAcc = hasInitial;
-    Frame frame = new Frame(parent.run, id, null, false);
-    List<Object> elements = elements();
+    Frame frame = new Frame(parent.run, id, null, false, parent.replaying());
+    Object[] elements = elements();
     for (Object e : elements) {
       if (e instanceof AbstractFuture<?> f) {
         f.startIfNeeded();
       }
     }
+    sweepSteps();
     long index = 0;
-    for (Object e : elements) {
-      Object value = await(e);
+    for (int i = 0; i < elements.length; i++) {
+      Object value = await(elements[i]);
+      elements[i] = null; // folded: let it go
       if (!hasAcc) {
         acc = value;
         hasAcc = true;
         continue;
       }
       CallFuture<?> s = new CallFuture<>(spec, new Object[] {acc, value}, frame,
-          id == null ? null : id.child(index++, 's', spec.name()), -1, null);
+          id == null ? null : id.child(index++, 's', spec.def().nameHash()), -1, null);
       step = s;
       if (result.isDone()) {
         throw new CancellationException();
@@ -124,10 +126,33 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
     return (R) acc;
   }
 
-  /** The items in order: map item calls, or the resolved collection's elements. */
-  private List<Object> elements() throws Exception {
+  /**
+   * Checks the running step's timeout every so often, instead of a timer per step (see
+   * {@link CallFuture#sweep}).
+   */
+  private void sweepSteps() {
+    long timeout = parent.run.timeoutFor(spec.def()).toNanos();
+    long period = Math.clamp(timeout / 8, 20_000_000L, 5_000_000_000L);
+    parent.run.engine().timer().schedule(() -> {
+      if (result.isDone()) {
+        return;
+      }
+      CallFuture<?> s = step;
+      if (s != null) {
+        s.sweep(System.nanoTime());
+      }
+      sweepSteps();
+    }, period);
+  }
+
+  /** The items in order: map item calls (or their values, once the map has finished), or the collection's elements. */
+  private Object[] elements() throws Exception {
     if (items instanceof MapFuture<?> map) {
-      return List.of((Object[]) map.calls.get());
+      Object[] calls = map.calls.get().clone();
+      if (calls.length > 0 || !map.result.isDone()) {
+        return calls;
+      }
+      return ((List<?>) join(map)).toArray(); // released: the map has finished and settled
     }
     Object list = items instanceof CompletionStage<?> stage ? await(stage) : items;
     if (!(list instanceof Iterable<?> iterable)) {
@@ -139,7 +164,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       Inputs.rejectNestedInArgument(e, spec.name(), 1);
       out.add(e);
     }
-    return out;
+    return out.toArray();
   }
 
   private static Object await(Object value) throws Exception {

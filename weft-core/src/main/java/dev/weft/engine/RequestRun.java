@@ -38,14 +38,14 @@ final class RequestRun {
   private final Frame root;
 
   RequestRun(Engine engine, String id, String application, RequestLog log, DurableId rootId,
-      int defaultRetries, Duration defaultTimeout) {
+      int defaultRetries, Duration defaultTimeout, boolean resumed) {
     this.engine = engine;
     this.id = id;
     this.application = application;
     this.log = log;
     this.defaultRetries = defaultRetries;
     this.defaultTimeout = defaultTimeout;
-    this.root = new Frame(this, rootId, null, log != null);
+    this.root = new Frame(this, rootId, null, log != null, resumed);
   }
 
   Engine engine() {

@@ -4,8 +4,8 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The one place Weft makes threads. Names say the role ({@code weft-call-N} virtual threads run
- * sync functions, {@code weft-loop-N} invoke async ones, {@code weft-timer} and
+ * The one place Weft makes threads. Names say the role ({@code weft-call} virtual threads run
+ * sync functions (one fixed name: a numbered name costs a string per call), {@code weft-loop-N} invoke async ones, {@code weft-timer} and
  * {@code weft-watchdog} are the runtime's own); every thread logs what escapes it.
  */
 final class Threads {
@@ -13,7 +13,7 @@ final class Threads {
   private static final Thread.UncaughtExceptionHandler LOG_UNCAUGHT =
       (thread, e) -> LOG.log(Level.ERROR, "uncaught in " + thread.getName(), e);
   private static final ThreadFactory CALLS =
-      Thread.ofVirtual().name("weft-call-", 0).uncaughtExceptionHandler(LOG_UNCAUGHT).factory();
+      Thread.ofVirtual().name("weft-call").uncaughtExceptionHandler(LOG_UNCAUGHT).factory();
 
   private Threads() {}
 

@@ -22,7 +22,12 @@ public record DurableId(long hi, long lo) {
    * (call, map, reduce, item, step) on {@code function}.
    */
   public DurableId child(long index, char kind, String function) {
-    long salt = fnv(function) * 31 + kind;
+    return child(index, kind, nameHash(function));
+  }
+
+  /** {@link #child(long, char, String)} with the function name's {@link #nameHash} computed once. */
+  public DurableId child(long index, char kind, long functionHash) {
+    long salt = functionHash * 31 + kind;
     long h = mix(hi ^ mix(index + 0x9E37_79B9_7F4A_7C15L) ^ salt);
     long l = mix(lo + mix(index ^ salt) + h);
     return new DurableId(h, l);
@@ -46,6 +51,11 @@ public record DurableId(long hi, long lo) {
     z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
     return z ^ (z >>> 31);
+  }
+
+  /** The hash of a function name that {@link #child(long, char, long)} takes. */
+  public static long nameHash(String function) {
+    return fnv(function);
   }
 
   private static long fnv(String s) {
