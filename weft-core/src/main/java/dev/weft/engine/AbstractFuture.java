@@ -20,22 +20,21 @@ import java.util.concurrent.TimeoutException;
  */
 abstract class AbstractFuture<T> extends FrameStage<T> implements Future<T> {
   private static final VarHandle STARTED;
+  private static final VarHandle SETTLED;
 
   static {
     try {
       STARTED = MethodHandles.lookup().findVarHandle(AbstractFuture.class, "started", boolean.class);
+      SETTLED = MethodHandles.lookup().findVarHandle(AbstractFuture.class, "settledFuture", CompletableFuture.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   final CompletableFuture<T> result = new CompletableFuture<>();
-  /**
-   * Completes once this future's work has really stopped: its result is set and no thread of
-   * its own still runs (a cancelled sync call's thread has returned, a cancelled map's items have
-   * settled). Scopes wait for this, so that no fork outlives its scope.
-   */
-  final CompletableFuture<Void> settled = new CompletableFuture<>();
+  /** Made on demand by {@link #settled()}: most futures are never asked. */
+  private volatile CompletableFuture<Void> settledFuture;
+  private volatile boolean isSettled;
   /** The frame this future was made in: its request, and where it registers as running. */
   final Frame parent;
   @SuppressWarnings("unused") // through STARTED
@@ -44,6 +43,36 @@ abstract class AbstractFuture<T> extends FrameStage<T> implements Future<T> {
   AbstractFuture(Frame parent) {
     this.parent = parent;
   }
+
+  /**
+   * Completes once this future's work has really stopped: its result is set and no thread of
+   * its own still runs (a cancelled sync call's thread has returned, a cancelled map's items have
+   * settled). Scopes wait for this, so that no fork outlives its scope.
+   */
+  final CompletableFuture<Void> settled() {
+    CompletableFuture<Void> f = settledFuture;
+    if (f == null) {
+      CompletableFuture<Void> made = new CompletableFuture<>();
+      f = SETTLED.compareAndSet(this, null, made) ? made : settledFuture;
+      if (isSettled) {
+        f.complete(null); // settled before anyone asked
+      }
+    }
+    return f;
+  }
+
+  /** Marks the work stopped (see {@link #settled()}); subclasses call it once. */
+  final void markSettled() {
+    isSettled = true;
+    CompletableFuture<Void> f = settledFuture;
+    if (f != null) {
+      f.complete(null);
+    }
+    onSettled();
+  }
+
+  /** Called once when the work has stopped. */
+  void onSettled() {}
 
   /** Starts the work; called once, on the starting thread; must not block. */
   abstract void doStart();

@@ -45,6 +45,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
   private volatile boolean swept;
   /** Running attempts: a thread in {@link #runSync} or an async attempt whose stage is pending; guarded by {@code this}. */
   private int active;
+  /** Whether settling has begun (it happens once); guarded by {@code this}. */
+  private boolean settling;
 
   CallFuture(FunctionSpec spec, Object[] args, Frame parent, DurableId id, int item, MapFuture<?> owner) {
     super(parent);
@@ -232,15 +234,16 @@ final class CallFuture<T> extends AbstractFuture<T> {
   /** Settles once the result is set, no attempt runs, and a tail call (if any) has settled. */
   private void trySettle() {
     synchronized (this) {
-      if (!result.isDone() || active > 0) {
+      if (!result.isDone() || active > 0 || settling) {
         return;
       }
+      settling = true;
     }
     AbstractFuture<?> t = tail;
     if (t == null) {
       release();
     } else {
-      t.settled.whenComplete((v, e) -> release());
+      t.settled().whenComplete((v, e) -> release());
     }
   }
 
@@ -249,7 +252,14 @@ final class CallFuture<T> extends AbstractFuture<T> {
     attempt = null;
     tail = null;
     args = null;
-    settled.complete(null);
+    markSettled();
+  }
+
+  @Override
+  void onSettled() {
+    if (owner != null) {
+      owner.itemSettled();
+    }
   }
 
   private void invokeAsync(EventLoop loop, int n) {

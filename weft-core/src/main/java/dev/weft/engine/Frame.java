@@ -4,7 +4,6 @@ import dev.weft.RequestContext;
 import dev.weft.journal.DurableId;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The context of one running attempt of a call (or of a request's root): which request, the
@@ -18,7 +17,18 @@ final class Frame implements RequestContext {
   final DurableId id;
   /** The attempt this frame runs, or null for a root frame. */
   final CallFuture.Attempt attempt;
-  private final AtomicLong nextChild = new AtomicLong();
+  private static final java.lang.invoke.VarHandle NEXT_CHILD;
+
+  static {
+    try {
+      NEXT_CHILD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Frame.class, "nextChild", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // through NEXT_CHILD
+  private volatile long nextChild;
   private final boolean tracksChildren;
   private final boolean replaying;
   /** Made on the first child, since most attempts start none; guarded by {@code this} when made. */
@@ -52,7 +62,7 @@ final class Frame implements RequestContext {
 
   /** The durable id of the next future made here, or null if the request is not journaled. */
   DurableId nextChildId(char kind, FunctionDef function) {
-    return id == null ? null : id.child(nextChild.getAndIncrement(), kind, function.nameHash());
+    return id == null ? null : id.child((long) NEXT_CHILD.getAndAdd(this, 1L), kind, function.nameHash());
   }
 
   void childStarted(AbstractFuture<?> f) {

@@ -30,6 +30,8 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
   volatile CompletableFuture<CallFuture<?>[]> calls = new CompletableFuture<>();
   private volatile Object[] results;
   private AtomicInteger pending;
+  /** Items not yet settled, plus one for the map's own result: it settles when this reaches zero. */
+  private final AtomicInteger unsettled = new AtomicInteger(1);
 
   MapFuture(FunctionSpec spec, Object items, Frame parent, DurableId id) {
     super(parent);
@@ -82,6 +84,7 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
     }
     Object[] values = iterable instanceof Collection<?> c ? c.toArray() : toArray(iterable);
     int n = values.length;
+    unsettled.addAndGet(n);
     CallFuture<?>[] made = new CallFuture<?>[n];
     results = new Object[n];
     pending = new AtomicInteger(n);
@@ -166,16 +169,23 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
   void completed(List<R> value, Throwable failure) {
     CallFuture<?>[] made = calls.getNow(null);
     if (made == null) {
-      settled.complete(null); // no item was made; any made later is cancelled before it runs
+      markSettled(); // no item was made; any made later is cancelled before it runs
       return;
     }
-    CompletableFuture<?>[] items = new CompletableFuture<?>[made.length];
-    for (int i = 0; i < made.length; i++) {
-      items[i] = made[i].settled;
+    if (unsettled.decrementAndGet() == 0) {
+      release();
     }
-    CompletableFuture.allOf(items).whenComplete((v, e) -> {
-      calls = CompletableFuture.completedFuture(RELEASED);
-      settled.complete(null);
-    });
+  }
+
+  /** Called once by each item call when its work has stopped. */
+  void itemSettled() {
+    if (unsettled.decrementAndGet() == 0) {
+      release();
+    }
+  }
+
+  private void release() {
+    calls = CompletableFuture.completedFuture(RELEASED);
+    markSettled();
   }
 }

@@ -57,14 +57,14 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
   @Override
   void completed(R value, Throwable failure) {
     if (!driverLaunched) {
-      settled.complete(null);
+      markSettled();
     }
   }
 
   private void drive() {
     synchronized (this) {
       if (result.isDone()) {
-        settled.complete(null);
+        markSettled();
         return;
       }
       driver = Thread.currentThread();
@@ -82,9 +82,9 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       }
       CallFuture<?> s = step;
       if (s == null) {
-        settled.complete(null);
+        markSettled();
       } else {
-        s.settled.whenComplete((v, e) -> settled.complete(null));
+        s.settled().whenComplete((v, e) -> markSettled());
       }
     }
   }

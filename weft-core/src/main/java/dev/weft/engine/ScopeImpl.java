@@ -73,7 +73,7 @@ final class ScopeImpl implements AsyncScope {
       if (call instanceof AbstractFuture<T> f) {
         f.startIfNeeded();
         f.result.whenComplete((v, e) -> complete(result, v, e));
-        f.settled.whenComplete((v, e) -> ended.complete(null));
+        f.settled().whenComplete((v, e) -> ended.complete(null));
       } else {
         call.whenComplete((v, e) -> {
           complete(result, v, e);
