@@ -27,6 +27,7 @@ public final class InMemoryJournal implements Journal {
   private final Map<String, String> byKey = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<String> finishedOrder = new ConcurrentLinkedDeque<>();
   private final AtomicLong sequence = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger finishedCount = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Keeps the last 10,000 finished requests. */
   public InMemoryJournal() {
@@ -98,16 +99,21 @@ public final class InMemoryJournal implements Journal {
     return log == null || log.state != RequestState.SUCCEEDED ? Optional.empty() : Optional.ofNullable(log.output);
   }
 
+  /** Keeps at most {@code retainFinished} finished requests: each retirement drops the oldest beyond that. */
   private void retire(Log log) {
     finishedOrder.add(log.request.id());
-    while (finishedOrder.size() > retainFinished) {
-      String oldest = finishedOrder.poll();
-      if (oldest != null) {
-        Log removed = requests.remove(oldest);
-        if (removed != null) {
-          removed.request.idempotencyKey().ifPresent(k -> byKey.remove(k, oldest));
-        }
-      }
+    // ConcurrentLinkedDeque.size() walks the deque, so the count is kept beside it
+    if (finishedCount.incrementAndGet() <= retainFinished) {
+      return;
+    }
+    String oldest = finishedOrder.poll();
+    if (oldest == null) {
+      return;
+    }
+    finishedCount.decrementAndGet();
+    Log removed = requests.remove(oldest);
+    if (removed != null) {
+      removed.request.idempotencyKey().ifPresent(k -> byKey.remove(k, oldest));
     }
   }
 
