@@ -1,0 +1,193 @@
+package dev.weft.server;
+
+import dev.weft.Applications;
+import dev.weft.Request;
+import dev.weft.RequestState;
+import dev.weft.UsageException;
+import dev.weft.WeftRuntime;
+import dev.weft.journal.Journal;
+import dev.weft.journal.RequestInfo;
+import dev.weft.transport.JsonCodec;
+import dev.weft.transport.TransportException;
+import java.lang.reflect.Type;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * What the routes share: the runtime they submit to, the journal they read, the applications and
+ * the codec, and the rules that join them (duplicates, outcomes, error messages). Thread-safe.
+ */
+final class Service {
+  private final WeftRuntime runtime;
+  private final Journal journal;
+  private final Applications applications;
+  private final JsonCodec codec = JsonCodec.standard();
+  private final long maxBodyBytes;
+  /** Serialises submits per idempotency key (striped), so a duplicate is told apart exactly. */
+  private final ReentrantLock[] keyLocks = new ReentrantLock[64];
+
+  Service(WeftRuntime runtime, Journal journal, Applications applications, long maxBodyBytes) {
+    this.runtime = runtime;
+    this.journal = journal;
+    this.applications = applications;
+    this.maxBodyBytes = maxBodyBytes;
+    for (int i = 0; i < keyLocks.length; i++) {
+      keyLocks[i] = new ReentrantLock();
+    }
+  }
+
+  WeftRuntime runtime() {
+    return runtime;
+  }
+
+  Journal journal() {
+    return journal;
+  }
+
+  Applications applications() {
+    return applications;
+  }
+
+  long maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  /** @throws ApiException 404 {@code unknown_application}, naming the hosted ones */
+  Applications.Entry application(String name) {
+    return applications.find(name).orElseThrow(() -> ApiException.notFound("unknown_application",
+        "no application named '" + name + "'; this server hosts: " + hostedNames()));
+  }
+
+  private String hostedNames() {
+    String names = applications.all().stream().map(Applications.Entry::name).collect(Collectors.joining(", "));
+    return names.isEmpty() ? "(none)" : names;
+  }
+
+  /** @throws ApiException 404 {@code unknown_request} */
+  RequestInfo info(String id) {
+    return journal.info(id).orElseThrow(() -> unknownRequest(id));
+  }
+
+  static ApiException unknownRequest(String id) {
+    return ApiException.notFound("unknown_request", "no request with id '" + id
+        + "'; list the known ones with GET /v1/requests");
+  }
+
+  /**
+   * Reads a body as the application's input.
+   *
+   * @throws ApiException 400 {@code invalid_input} with the JSON path of the problem
+   */
+  Object decodeInput(Applications.Entry app, byte[] body) {
+    if (body.length == 0) {
+      throw ApiException.badRequest("invalid_input", "the body is empty; send the input of " + app.name() + " as JSON ("
+          + app.inputType().getTypeName() + ")");
+    }
+    try {
+      return codec.decode(body, app.inputType());
+    } catch (TransportException e) {
+      throw ApiException.badRequest("invalid_input", "the input of " + app.name() + " is not valid: " + e.getMessage());
+    } catch (UsageException e) {
+      throw new ApiException(500, "application_not_servable", "the input type of " + app.name()
+          + " cannot be read from JSON; its author must change it: " + e.getMessage());
+    }
+  }
+
+  /** The application's output as JSON. */
+  String encodeOutput(String application, Object value) {
+    Type type = applications.find(application).map(Applications.Entry::outputType).orElse(Object.class);
+    try {
+      return codec.encode(value, type);
+    } catch (UsageException e) {
+      throw new ApiException(500, "output_not_encodable", "the output of " + application
+          + " cannot be written as JSON; its author must change its type: " + e.getMessage());
+    }
+  }
+
+  /** A recorded request's output, read with its application's output type. */
+  String recordedOutput(RequestInfo info) {
+    Type type = applications.find(info.application()).map(Applications.Entry::outputType).orElse(Object.class);
+    return encodeOutput(info.application(), journal.output(info.id(), type).orElse(null));
+  }
+
+  /** A submitted request and whether it existed already under its idempotency key. */
+  record Submitted(Request<?> request, boolean duplicate) {}
+
+  /**
+   * Submits {@code input}; with a key, returns the request already made with it instead of
+   * running a second one. Returns after the journal recorded the request.
+   *
+   * @throws ApiException 409 {@code idempotency_key_conflict} if the key names a request of
+   *     another application
+   */
+  Submitted submit(Applications.Entry app, Object input, Optional<String> key) {
+    try {
+      if (key.isEmpty()) {
+        return new Submitted(runtime.submit(app.handle(), input), false);
+      }
+      String k = key.get();
+      ReentrantLock lock = keyLocks[Math.floorMod(k.hashCode(), keyLocks.length)];
+      lock.lock();
+      try {
+        // The engine's request id is the key; the journal knows it if the key was used before.
+        Optional<RequestInfo> before = journal.info(k);
+        if (before.isPresent() && !before.get().application().equals(app.name())) {
+          throw ApiException.conflict("idempotency_key_conflict", "Idempotency-Key '" + k + "' was used for a request of "
+              + before.get().application() + ", not " + app.name() + "; use a new key for a new request");
+        }
+        return new Submitted(runtime.submit(app.handle(), input, k), before.isPresent());
+      } finally {
+        lock.unlock();
+      }
+    } catch (UsageException e) {
+      throw new ApiException(500, "not_recorded", "the request was not accepted: " + e.getMessage());
+    }
+  }
+
+  /** How a finished request ended: its output JSON, or a failure to report. */
+  sealed interface Outcome {
+    record Output(String json) implements Outcome {}
+
+    record Failure(String code, String message) implements Outcome {
+      String json() {
+        return Views.error(code, message);
+      }
+    }
+  }
+
+  /** The outcome of a request that is done. */
+  Outcome outcome(Request<?> request) {
+    RequestState state = request.state();
+    if (state == RequestState.SUCCEEDED) {
+      return new Outcome.Output(encodeOutput(request.application(), request.result()));
+    }
+    RuntimeException thrown = null;
+    try {
+      request.result();
+    } catch (RuntimeException e) {
+      thrown = e;
+    }
+    // The journal has the failure as it was thrown (result() wraps checked ones); it may lag the
+    // live request by a moment, in which case the thrown exception says the same.
+    Optional<RequestInfo> info = journal.info(request.id())
+        .filter(i -> i.state() == RequestState.FAILED || i.state() == RequestState.CANCELLED);
+    if (info.isPresent()) {
+      return failure(info.get());
+    }
+    String message = thrown == null || thrown.getMessage() == null ? "" : thrown.getMessage();
+    return state == RequestState.CANCELLED ? cancelled(request.id()) : new Outcome.Failure("request_failed", message);
+  }
+
+  /** The outcome of a failed or cancelled recorded request. */
+  static Outcome.Failure failure(RequestInfo info) {
+    if (info.state() == RequestState.CANCELLED) {
+      return cancelled(info.id());
+    }
+    return new Outcome.Failure("request_failed", info.errorMessage().orElse(""));
+  }
+
+  private static Outcome.Failure cancelled(String id) {
+    return new Outcome.Failure("request_cancelled", "request " + id + " was cancelled");
+  }
+}

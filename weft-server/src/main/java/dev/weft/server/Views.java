@@ -1,0 +1,70 @@
+package dev.weft.server;
+
+import dev.weft.Applications;
+import dev.weft.ProgressUpdate;
+import dev.weft.journal.RequestInfo;
+import dev.weft.journal.RequestPage;
+import java.util.List;
+import java.util.Optional;
+
+/** The JSON the server writes for its own records: applications, requests, progress, errors. */
+final class Views {
+  private Views() {}
+
+  /** {@code {"name", "description", "input_type", "output_type"}}. */
+  static String application(Applications.Entry e) {
+    return Json.object()
+        .str("name", e.name())
+        .str("description", e.description())
+        .str("input_type", e.inputType().getTypeName())
+        .str("output_type", e.outputType().getTypeName())
+        .end();
+  }
+
+  /** {@code {"current", "total", "message", "at"}}. */
+  static String progress(ProgressUpdate p) {
+    return Json.object()
+        .num("current", p.current())
+        .num("total", p.total())
+        .str("message", p.message())
+        .str("at", p.at().toString())
+        .end();
+  }
+
+  static String progress(Optional<ProgressUpdate> p) {
+    return p.map(Views::progress).orElse("null");
+  }
+
+  /**
+   * {@code {"id", "application", "state", "created_at", "finished_at", "progress", "error"}};
+   * absent values are JSON null, error is {@code {"type", "message"}}.
+   */
+  static String request(RequestInfo info) {
+    String error = info.errorMessage().isPresent() || info.errorType().isPresent()
+        ? Json.object().str("type", info.errorType().orElse(null)).str("message", info.errorMessage().orElse("")).end()
+        : "null";
+    return Json.object()
+        .str("id", info.id())
+        .str("application", info.application())
+        .str("state", info.state().name())
+        .str("created_at", info.createdAt().toString())
+        .str("finished_at", info.finishedAt().map(Object::toString).orElse(null))
+        .raw("progress", progress(info.progress()))
+        .raw("error", error)
+        .end();
+  }
+
+  /** {@code {"requests": [...], "next_cursor": "..." | null}}. */
+  static String page(RequestPage page) {
+    List<String> items = page.requests().stream().map(Views::request).toList();
+    return Json.object()
+        .raw("requests", Json.array(items))
+        .str("next_cursor", page.next().orElse(null))
+        .end();
+  }
+
+  /** {@code {"code", "message"}}. */
+  static String error(String code, String message) {
+    return Json.object().str("code", code).str("message", message).end();
+  }
+}
