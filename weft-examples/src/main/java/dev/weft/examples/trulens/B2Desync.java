@@ -25,7 +25,7 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>{@code squareOffLoop} is an async function, so it runs on an event-loop thread
  * ({@code weft-loop-N}); {@code blockingSquare} sleeps 200 ms, past the blocked-loop detector's
- * threshold, and runs on a {@code weft-call-N} virtual thread instead, so the detector stays
+ * threshold, and runs on a {@code weft-call} virtual thread instead, so the detector stays
  * quiet. For work that may itself return a stage (TruLens awaits what the thread returns), use
  * {@link Async#desyncCompose}.
  */
