@@ -68,8 +68,8 @@ final class ScopeImpl implements AsyncScope {
   @Override
   public <T> DelayedResult<T> fork(Future<T> call) {
     Objects.requireNonNull(call, "call");
-    String what = call instanceof AbstractFuture<?> f ? f.functionName() : call.toString();
-    return register(new ScopedResult<T>(this, what, site(), (result, ended) -> {
+    return register(new ScopedResult<T>(this,
+        () -> call instanceof AbstractFuture<?> f ? f.functionName() : call.toString(), site(), (result, ended) -> {
       if (call instanceof AbstractFuture<T> f) {
         f.startIfNeeded();
         f.result.whenComplete((v, e) -> complete(result, v, e));
@@ -88,7 +88,7 @@ final class ScopeImpl implements AsyncScope {
   public <T> DelayedResult<T> fork(Callable<T> work) {
     Objects.requireNonNull(work, "work");
     Frame frame = Frames.current();
-    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), (result, ended) -> {
+    return register(new ScopedResult<T>(this, () -> "forked " + describe(work), site(), (result, ended) -> {
       Thread thread = Threads.startCall(() -> {
         Frame prev = frame == null ? null : Frames.enter(frame);
         try {
@@ -109,7 +109,7 @@ final class ScopeImpl implements AsyncScope {
   @Override
   public <T> DelayedResult<T> forkAsync(Callable<? extends CompletionStage<T>> work) {
     Objects.requireNonNull(work, "work");
-    return register(new ScopedResult<T>(this, "forked " + describe(work), site(), (result, ended) -> {
+    return register(new ScopedResult<T>(this, () -> "forked " + describe(work), site(), (result, ended) -> {
       CompletionStage<T> stage = work.call();
       if (stage == null) {
         throw new NullPointerException("forkAsync work returned null; return a CompletionStage");

@@ -27,16 +27,18 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
   /** Completes when the work has stopped; the scope counts a fork as unfinished until then. */
   final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final ScopeImpl scope;
-  private final String description;
+  /** What was forked, described only when a message needs it (building it per fork is costly). */
+  private final java.util.function.Supplier<String> description;
   /** The stack at the fork, kept only when the scope needs it (ExitMode.RAISE). */
   final Throwable forkSite;
   private final Work<T> work;
   private volatile boolean awaited;
+  /** Written under {@code this}, read without it (the completion path must not wait on the starter). */
+  private volatile boolean started;
   /** Guarded by {@code this}. */
-  private boolean started;
   private Runnable canceller;
 
-  ScopedResult(ScopeImpl scope, String description, Throwable forkSite, Work<T> work) {
+  ScopedResult(ScopeImpl scope, java.util.function.Supplier<String> description, Throwable forkSite, Work<T> work) {
     this.scope = scope;
     this.description = description;
     this.forkSite = forkSite;
@@ -46,10 +48,10 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
   }
 
   String description() {
-    return description;
+    return description.get();
   }
 
-  synchronized boolean wasStarted() {
+  boolean wasStarted() {
     return started;
   }
 
@@ -74,7 +76,7 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
 
   /** Cancels it; returns whether this call did. */
   boolean cancel() {
-    boolean cancelled = result.completeExceptionally(new CancellationException(description + " was cancelled by its scope"));
+    boolean cancelled = result.completeExceptionally(new CancellationException(description() + " was cancelled by its scope"));
     if (cancelled) {
       Runnable c;
       boolean wasStarted;
@@ -105,17 +107,17 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
   @Override
   public T value() {
     if (!result.isDone()) {
-      throw new IllegalStateException(description + " is not yet available; block() waits for it");
+      throw new IllegalStateException(description() + " is not yet available; block() waits for it");
     }
     if (result.isCancelled()) {
-      throw new CancellationException(description + " was cancelled");
+      throw new CancellationException(description() + " was cancelled");
     }
     awaited = true;
     try {
       return result.getNow(null);
     } catch (CompletionException e) {
       Throwable cause = Failures.unwrap(e);
-      throw new CompletionException(description + " failed: " + cause, cause);
+      throw new CompletionException(description() + " failed: " + cause, cause);
     }
   }
 
@@ -129,10 +131,10 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
       }
       return result.get();
     } catch (ExecutionException e) {
-      throw Failures.rethrow(e.getCause(), description);
+      throw Failures.rethrow(e.getCause(), description());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while waiting for " + description);
+      throw new CancellationException("interrupted while waiting for " + description());
     }
   }
 
@@ -147,10 +149,10 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
       }
       return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
-      throw Failures.rethrow(e.getCause(), description);
+      throw Failures.rethrow(e.getCause(), description());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while waiting for " + description);
+      throw new CancellationException("interrupted while waiting for " + description());
     } catch (TimeoutException e) {
       throw new WaitTimeoutException(timeout);
     }
@@ -174,6 +176,6 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
 
   @Override
   public String toString() {
-    return "DelayedResult[" + description + ", " + state() + "]";
+    return "DelayedResult[" + description() + ", " + state() + "]";
   }
 }
