@@ -86,7 +86,8 @@ public final class WeftRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops the loops, the watchdog and the timer; calls still running may not complete.
+   * Stops the loops, the watchdog and the timer; calls still running may not complete. The
+   * journal given to the builder belongs to the caller, who closes it (after this) to flush it.
    * Idempotent; does nothing to the default runtime, which lives as long as the process.
    */
   @Override

@@ -149,7 +149,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
     if (log == null || id == null) {
       return 1;
     }
-    log.started(id, Optional.ofNullable(parent.id), spec.name(), args, spec.def().paramGenericTypes());
+    Optional<DurableId> parentId = parent.id == null || parent.id.equals(id) ? Optional.empty() : Optional.of(parent.id);
+    log.started(id, parentId, spec.name(), args, spec.def().paramGenericTypes());
     return parent.replaying() ? log.failedAttempts(id) + 1 : 1;
   }
 

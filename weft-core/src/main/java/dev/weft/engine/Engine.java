@@ -151,14 +151,19 @@ public final class Engine {
     CallFuture<R> root = new CallFuture<>(spec, new Object[] {input}, run.root(), rootId, -1, null);
     RequestHandle<R> handle = new RequestHandle<>(run, root);
     running.put(log.requestId(), handle);
+    // The request's outcome is shown only after the journal has it, so nobody sees an output
+    // that a crash could still turn back into a running request.
     root.result.whenComplete((v, e) -> {
       Throwable failure = e == null ? null : Failures.unwrap(e);
       RequestState state = failure == null ? RequestState.SUCCEEDED
           : root.result.isCancelled() ? RequestState.CANCELLED : RequestState.FAILED;
       try {
         log.finished(state, v, def.outputType(), Optional.ofNullable(failure));
+      } catch (Throwable t) {
+        Threads.log().log(System.Logger.Level.ERROR, "could not journal the end of request " + log.requestId(), t);
       } finally {
         running.remove(log.requestId(), handle);
+        handle.finished(v, failure);
       }
     });
     root.startIfNeeded();

@@ -3,6 +3,12 @@ package dev.weft.engine;
 import dev.weft.ProgressUpdate;
 import dev.weft.Request;
 import dev.weft.RequestState;
+import dev.weft.WaitTimeoutException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +19,33 @@ final class RequestHandle<R> implements Request<R> {
   private final RequestRun run;
   private final CallFuture<R> root;
 
+  /** Completes like {@link #root}, once the journal has recorded how the request ended. */
+  private final CompletableFuture<R> outcome = new CompletableFuture<>();
+
   RequestHandle(RequestRun run, CallFuture<R> root) {
     this.run = run;
     this.root = root;
+  }
+
+  void finished(R value, Throwable failure) {
+    if (failure == null) {
+      outcome.complete(value);
+    } else {
+      outcome.completeExceptionally(failure);
+    }
+  }
+
+  private R await(long nanos) {
+    try {
+      return nanos < 0 ? outcome.get() : outcome.get(nanos, TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw Failures.rethrow(e.getCause(), run.application());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CancellationException("interrupted while waiting for request " + run.id());
+    } catch (TimeoutException e) {
+      throw new WaitTimeoutException(Duration.ofNanos(nanos));
+    }
   }
 
   @Override
@@ -30,22 +60,22 @@ final class RequestHandle<R> implements Request<R> {
 
   @Override
   public R result() {
-    return root.result();
+    return await(-1);
   }
 
   @Override
   public R result(Duration timeout) {
-    return root.result(timeout);
+    return await(timeout.toNanos());
   }
 
   @Override
   public boolean done() {
-    return root.done();
+    return outcome.isDone();
   }
 
   @Override
   public RequestState state() {
-    if (!root.done()) {
+    if (!outcome.isDone()) {
       return RequestState.RUNNING;
     }
     if (root.result.isCancelled()) {
