@@ -44,7 +44,7 @@ final class BlockingOnLoopTest {
   void resultOnTheLoop_ofWorkQueuedOnThatLoop_completesAndIsReported() {
     assertThat(runtime.submit(Weft.asyncFn(BlockingOnLoopTest::blocksOnItsOwnLoop), 1).result(Duration.ofSeconds(10)))
         .isEqualTo(4);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !reports.isEmpty());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !reports.isEmpty());
     assertThat(reports.get(0).getMessage()).contains("BlockingOnLoopTest.blocksOnItsOwnLoop");
   }
 }

@@ -127,7 +127,7 @@ final class DispatchTest {
 
     assertThat(rt.run(Weft.asyncFn(DispatchTest::sleepsOnLoop), 300)).isEqualTo(300);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> !reports.isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !reports.isEmpty());
     BlockedEventLoopException report = reports.get(0);
     assertThat(report.getMessage())
         .contains("DispatchTest.sleepsOnLoop")
@@ -174,7 +174,7 @@ final class DispatchTest {
     assertThat(rt.run(Weft.fn(DispatchTest::callsSleepingAsyncChild), 200)).isEqualTo(200);
 
     // only this runtime has the listener: a report proves the child ran on one of its loops
-    await().atMost(Duration.ofSeconds(5)).until(() -> !reports.isEmpty());
+    await().atMost(Duration.ofSeconds(30)).until(() -> !reports.isEmpty());
     assertThat(reports.get(0)).hasMessageContaining("DispatchTest.sleepsOnLoopChild");
   }
 

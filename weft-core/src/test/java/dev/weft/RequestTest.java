@@ -71,7 +71,7 @@ final class RequestTest {
 
   @Application @Function
   static int reportsProgress(int steps) throws InterruptedException {
-    if (!release.await(5, TimeUnit.SECONDS)) { // until the test has registered its listener
+    if (!release.await(30, TimeUnit.SECONDS)) { // until the test has registered its listener
       throw new IllegalStateException("the test never released the request");
     }
     for (int i = 1; i <= steps; i++) {
@@ -134,7 +134,7 @@ final class RequestTest {
   @Application @Function
   static String writeMeetThenRead(String value) throws Exception {
     Weft.fn(RequestTest::putState).call(value);
-    bothWrote.await(5, TimeUnit.SECONDS); // the other request has written its value too
+    bothWrote.await(30, TimeUnit.SECONDS); // the other request has written its value too
     return Weft.fn(RequestTest::readState).call("k");
   }
 
@@ -274,11 +274,11 @@ final class RequestTest {
   @Test
   void cancel_runningRequest_interruptsItsCallAndResultThrowsCancellation() throws InterruptedException {
     Request<Integer> request = Weft.submit(Weft.fn(RequestTest::blocksUntilReleased), 1);
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(request.cancel()).isTrue();
 
-    assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the body saw the interrupt").isTrue();
+    assertThat(interrupted.await(30, TimeUnit.SECONDS)).as("the body saw the interrupt").isTrue();
     assertThatThrownBy(request::result).isInstanceOf(CancellationException.class);
     assertThat(request.done()).isTrue();
     assertThat(request.cancel()).isFalse();
@@ -321,23 +321,23 @@ final class RequestTest {
   @Test
   void cancel_requestWaitingOnChild_cancelsAndInterruptsTheChild() throws InterruptedException {
     Request<Integer> request = Weft.submit(Weft.fn(RequestTest::waitsForBlockedChild), 1);
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(request.cancel()).isTrue();
 
-    assertThat(childInterrupted.await(5, TimeUnit.SECONDS)).as("the child's body saw the interrupt").isTrue();
+    assertThat(childInterrupted.await(30, TimeUnit.SECONDS)).as("the child's body saw the interrupt").isTrue();
     assertThatThrownBy(request::result).isInstanceOf(CancellationException.class);
   }
 
   @Test
   void cancel_asyncApplication_cancelsItsStage() throws InterruptedException {
     Request<Integer> request = Weft.submit(Weft.asyncFn(RequestTest::asyncNeverCompletes), 1);
-    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> STAGE.get() != null);
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(30)).until(() -> STAGE.get() != null);
 
     assertThat(request.cancel()).isTrue();
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> STAGE.get().isCancelled());
+    await().atMost(Duration.ofSeconds(30)).until(() -> STAGE.get().isCancelled());
     assertThatThrownBy(request::result).isInstanceOf(CancellationException.class);
   }
 }

@@ -286,7 +286,8 @@ final class ScopeStressTest {
         await = Await.NONE;
       }
       Optional<ScopePlan> nested = kind == Kind.NESTED ? Optional.of(scope(path, depth + 1, false)) : Optional.empty();
-      return new ForkPlan(path, kind, outcome, value, workMicros, ignoresInterrupt, pause, timeoutMicros, await, nested);
+      return new ForkPlan(path, kind, outcome, value, workMicros, ignoresInterrupt, pause, timeoutMicros, await,
+          nested);
     }
 
     private <E> E pick(E[] values) {
@@ -373,14 +374,15 @@ final class ScopeStressTest {
       runs.addAll(runAll(h, seeds.subList(warmup, seeds.size()), deadline));
       long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
 
-      System.out.printf("ScopeStressTest: %d trees in %d ms (strict=%s); %s%n", runs.size(), elapsedMs, STRICT, h.stats);
+      System.out.printf("ScopeStressTest: %d trees in %d ms (strict=%s); %s%n", runs.size(), elapsedMs, STRICT,
+          h.stats);
       List<String> failed = runs.stream().filter(r -> !r.violations.isEmpty())
           .map(r -> "seed " + r.seed + ":\n    " + String.join("\n    ", r.violations.stream().limit(10).toList()))
           .toList();
       assertThat(failed).as("trees that broke a scope property (rerun one with -Dweft.stress.seed=N)").isEmpty();
       assertThat(h.violations).isEmpty();
 
-      await("fork bodies still running after the last tree").atMost(Duration.ofSeconds(5)).pollInSameThread()
+      await("fork bodies still running after the last tree").atMost(Duration.ofSeconds(30)).pollInSameThread()
           .until(h.running::get, n -> n == 0);
       await("platform threads back to at most " + threadsBefore + " + " + THREAD_SLACK)
           .atMost(Duration.ofSeconds(10)).pollInSameThread()
@@ -406,7 +408,8 @@ final class ScopeStressTest {
     for (TreeRun run : runs) {
       if (!run.done.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         run.violations.add("tree did not finish in time; root thread at:\n      "
-            + Arrays.stream(run.rootThread.getStackTrace()).map(Object::toString).collect(Collectors.joining("\n      ")));
+            + Arrays.stream(run.rootThread.getStackTrace()).map(Object::toString)
+                .collect(Collectors.joining("\n      ")));
       }
     }
     if (runs.size() < seeds.size()) {
@@ -607,7 +610,8 @@ final class ScopeStressTest {
       }
       if (interruptedBefore || p.interruptTarget()) {
         if (!cancelled) {
-          violation(where + ": close on an interrupted thread " + (thrown == null ? "returned normally" : "threw " + stack(thrown)));
+          violation(where + ": close on an interrupted thread "
+              + (thrown == null ? "returned normally" : "threw " + stack(thrown)));
         }
       }
       if (cancelled && !interruptedAfter) {
