@@ -44,6 +44,8 @@ final class ScopeImpl implements AsyncScope {
   private int unfinished;
   private boolean closing;
   private boolean cancelling;
+  /** Whether a thread is starting queued forks (see {@link #childDone}); guarded by {@code lock}. */
+  private boolean draining;
   private volatile boolean deadlinePassed;
   private volatile boolean reported;
 
@@ -157,11 +159,12 @@ final class ScopeImpl implements AsyncScope {
       unfinished++;
       if (cancelling) {
         cancel = true;
-      } else if (running < maxConcurrency) {
+      } else if (running < maxConcurrency && !draining) {
         running++;
+        fork.slotted = true;
         start = true;
       } else {
-        queued.add(fork);
+        queued.add(fork); // a drain in progress starts it, in order
       }
     }
     if (start) {
@@ -172,14 +175,18 @@ final class ScopeImpl implements AsyncScope {
     return fork;
   }
 
-  /** Called once per fork when it completes, in any way. */
+  /**
+   * Called once per fork when its work has ended, in any way. Starting queued forks happens in a
+   * loop owned by one thread at a time ({@code draining}): a queued fork that completes at once
+   * calls back here, and must not start the next one recursively (a thousand of them would
+   * overflow the stack).
+   */
   void childDone(ScopedResult<?> fork, Throwable failure) {
-    List<ScopedResult<?>> toStart = new ArrayList<>(0);
     boolean cancelSiblings = false;
-    boolean done = false;
+    boolean drain;
     synchronized (lock) {
       unfinished--;
-      if (fork.wasStarted()) {
+      if (fork.slotted) {
         running--;
       } else {
         queued.remove(fork);
@@ -188,20 +195,39 @@ final class ScopeImpl implements AsyncScope {
         failedInOrder.add(fork);
         cancelSiblings = errorMode == ErrorMode.CANCEL;
       }
-      while (!cancelling && !cancelSiblings && running < maxConcurrency && !queued.isEmpty()) {
-        running++;
-        toStart.add(queued.poll());
+      drain = !draining && !queued.isEmpty();
+      if (drain) {
+        draining = true;
       }
-      done = closing && unfinished == 0;
     }
     if (cancelSiblings) {
       cancelAll();
     }
-    for (ScopedResult<?> f : toStart) {
-      f.start();
+    if (drain) {
+      drainQueue();
+    }
+    boolean done;
+    synchronized (lock) {
+      done = closing && unfinished == 0 && !finished.isDone();
     }
     if (done) {
       finish();
+    }
+  }
+
+  private void drainQueue() {
+    while (true) {
+      ScopedResult<?> next;
+      synchronized (lock) {
+        if (cancelling || queued.isEmpty() || running >= maxConcurrency) {
+          draining = false;
+          return;
+        }
+        next = queued.poll();
+        running++;
+        next.slotted = true;
+      }
+      next.start();
     }
   }
 
@@ -262,6 +288,9 @@ final class ScopeImpl implements AsyncScope {
 
   @Override
   public void close() {
+    if (reported) {
+      return; // closed before: a second close does nothing
+    }
     boolean interrupted = Thread.currentThread().isInterrupted();
     if (interrupted) {
       cancelAll();

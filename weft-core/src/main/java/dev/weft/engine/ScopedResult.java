@@ -35,6 +35,8 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
   private volatile boolean awaited;
   /** Written under {@code this}, read without it (the completion path must not wait on the starter). */
   private volatile boolean started;
+  /** Whether the scope gave it one of its running slots; guarded by the scope's lock. */
+  boolean slotted;
   /** Guarded by {@code this}. */
   private Runnable canceller;
 
@@ -123,14 +125,16 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
 
   @Override
   public T block() {
-    awaited = true;
     try {
       EventLoop loop = EventLoop.current();
       if (loop != null && !result.isDone()) {
         loop.runUntil(result, Long.MAX_VALUE);
       }
-      return result.get();
+      T value = result.get();
+      awaited = true;
+      return value;
     } catch (ExecutionException e) {
+      awaited = true; // the failure is delivered here
       throw Failures.rethrow(e.getCause(), description());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -140,15 +144,17 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
 
   @Override
   public T block(Duration timeout) {
-    awaited = true;
     try {
       long deadline = System.nanoTime() + timeout.toNanos();
       EventLoop loop = EventLoop.current();
       if (loop != null && !result.isDone()) {
         loop.runUntil(result, deadline);
       }
-      return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      T value = result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      awaited = true;
+      return value;
     } catch (ExecutionException e) {
+      awaited = true; // the failure is delivered here
       throw Failures.rethrow(e.getCause(), description());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
