@@ -92,8 +92,11 @@ final class SqliteLog implements RequestLog {
     try {
       argsJson = Json.encodeArgs(args, argTypes);
     } catch (RuntimeException e) {
-      journal.warnOnce(function, "arguments", e);
-      argsJson = null;
+      // A call whose arguments cannot be journaled could not be replayed: fail it (the engine
+      // fails the call with this, never retried, and its caller's result() throws it).
+      throw new dev.weft.UsageException(function + ": its arguments cannot be stored in the journal ("
+          + e.getMessage() + "); pass records, collections, maps, strings, numbers, booleans, enums, "
+          + "byte arrays or Optionals of them", e);
     }
     req.outputs.remove(call); // it runs again: whatever was recorded did not serve
     journal.enqueue(new Rec.Started(req, call, Hex.of(call), parent.map(Hex::of).orElse(null), function, argsJson,

@@ -62,7 +62,25 @@ final class SqliteJournalEngineTest {
     throw new IllegalArgumentException("no " + x);
   }
 
+  @Function static int threadName(Thread t) { return t.getName().length(); }
+
+  @Application @Function static int passesAThread(int x) {
+    return Weft.fn(SqliteJournalEngineTest::threadName).call(Thread.currentThread());
+  }
+
   @TempDir Path dir;
+
+  @Test
+  void unserializableArgument_failsTheCallWithAUsageErrorNamingTheFunction() {
+    try (SqliteJournal journal = SqliteJournal.open(dir.resolve("weft.db"));
+        WeftRuntime runtime = WeftRuntime.builder().journal(journal).build()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> runtime.run(Weft.fn(SqliteJournalEngineTest::passesAThread), 1))
+          .isInstanceOf(dev.weft.UsageException.class)
+          .hasMessageContaining("SqliteJournalEngineTest.threadName")
+          .hasMessageContaining("cannot be stored in the journal");
+    }
+  }
 
   @BeforeEach
   void reset() {
