@@ -336,7 +336,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
     RequestLog log = parent.run.log();
     if (log != null && id != null) {
-      log.completed(id, spec.name(), out, spec.def().outputType());
+      try {
+        log.completed(id, spec.name(), out, spec.def().outputType());
+      } catch (Throwable t) {
+        // a journal that cannot record the output (closed, failing) must not leave the call hanging
+        fail(new dev.weft.WeftException(spec.name() + " completed but its output could not be journaled: " + t, t));
+        return;
+      }
     }
     complete((T) out);
   }
@@ -359,7 +365,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
     boolean retry = Failures.retryable(failure) && attempt <= retries;
     RequestLog log = parent.run.log();
     if (log != null && id != null) {
-      log.attemptFailed(id, spec.name(), attempt, failure, retry);
+      try {
+        log.attemptFailed(id, spec.name(), attempt, failure, retry);
+      } catch (Throwable t) {
+        // the call's own outcome must still be delivered, or its request hangs
+        failure.addSuppressed(t);
+        retry = false;
+      }
     }
     if (!retry) {
       fail(failure);
