@@ -390,18 +390,20 @@ final class CallFuture<T> extends AbstractFuture<T> {
 
   @Override
   void onCancel() {
+    // Read what to cancel before interrupting: the interrupted attempt may settle at once, and
+    // settling drops the attempt and the tail.
+    Attempt a = attempt;
+    AbstractFuture<?> t = tail;
     synchronized (this) {
       if (runner != null) {
         runner.interrupt();
       }
     }
-    Attempt a = attempt;
     if (a != null) {
       a.cancelStage();
       a.frame.cancelChildren();
       a.disarm();
     }
-    AbstractFuture<?> t = tail;
     if (t != null) {
       t.cancel();
     }
