@@ -9,8 +9,9 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.ScopeType;
 
 /**
- * Entry point of the {@code weft} command: {@code weft examples list} shows the runnable
- * examples, {@code weft examples run T4} runs one.
+ * Entry point of the {@code weft} command: {@code weft demo} runs the main job, {@code weft
+ * server} serves applications over HTTP, {@code weft invoke} and {@code weft requests} talk to a
+ * running server, {@code weft examples} lists and runs the conformance examples.
  *
  * <p>Every command and subcommand accepts {@code --help} and {@code --version}. Normal output goes
  * to standard output and diagnostics to standard error, so output can be piped. The process exits
@@ -18,12 +19,22 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(
     name = "weft",
-    description = "Run Weft functions, applications and examples.",
+    description = "Run Weft applications: serve them over HTTP, invoke them, follow their requests.",
+    footer = "%nStart with 'weft demo'. Every command has --help.",
     mixinStandardHelpOptions = true,
     versionProvider = WeftCli.Version.class,
     scope = ScopeType.INHERIT,
-    subcommands = ExamplesCommand.class)
+    subcommands = {
+      DemoCommand.class,
+      ServerCommand.class,
+      InvokeCommand.class,
+      RequestsCommand.class,
+      ApplicationsCommand.class,
+      ExamplesCommand.class
+    })
 public final class WeftCli {
+
+  private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
   private final PrintStream out;
 
@@ -33,6 +44,11 @@ public final class WeftCli {
 
   /** Runs the command line given in {@code args} and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    // Log records (the engine's, the server's, the journal's) on one line each, as "LEVEL logger: message",
+    // unless the user chose a format; must be set before java.util.logging formats its first record.
+    if (System.getProperty(LOG_FORMAT) == null) {
+      System.setProperty(LOG_FORMAT, "%4$s %3$s: %5$s%6$s%n");
+    }
     System.exit(commandLine(System.out, System.err).execute(args));
   }
 
@@ -44,6 +60,14 @@ public final class WeftCli {
     CommandLine commandLine = new CommandLine(new WeftCli(out));
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+      if (e instanceof CommandFailure failure) {
+        cl.getErr().println("weft: " + failure.getMessage());
+        cl.getErr().flush();
+        return failure.exitCode();
+      }
+      throw e;
+    });
     return commandLine;
   }
 

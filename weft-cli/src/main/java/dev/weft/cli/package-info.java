@@ -1,9 +1,15 @@
 /**
  * The {@code weft} command line: {@link dev.weft.cli.WeftCli} is its entry point, and each
- * subcommand is a package-private class beside it.
+ * subcommand is a package-private class beside it: {@code demo} (the main job), {@code server},
+ * {@code invoke}, {@code requests}, {@code applications} and {@code examples}. The commands that
+ * talk to a server use {@code WeftClient}, a small blocking client of the HTTP API in
+ * docs/SERVER.md.
  *
  * <p>Run it as {@code ./weft ...} from the repository root, which builds
- * {@code weft-cli/target/weft.jar} when needed. Exit codes: 0 success, 1 the command failed,
- * 2 the command line was wrong (unknown subcommand, option or id).
+ * {@code weft-cli/target/weft.jar} when needed. Results go to standard output, progress and
+ * diagnostics to standard error. Exit codes: 0 success, 1 the command failed (a request failed,
+ * the server could not be reached), 2 the command line was wrong or the server refused it (an
+ * unknown application, an input of the wrong type: any HTTP 4xx); {@code weft server} ends with
+ * 143 on SIGTERM.
  */
 package dev.weft.cli;

@@ -2,25 +2,19 @@ package dev.weft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
+import dev.weft.cli.Cli.Result;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
 
 final class WeftCliTest {
 
-  /** What one execution of the command line printed and returned. */
-  private record Result(int exitCode, String out, String err) {}
-
   private static Result execute(String... args) {
-    var out = new ByteArrayOutputStream();
-    var err = new ByteArrayOutputStream();
-    try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-        var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      int exitCode = WeftCli.commandLine(outStream, errStream).execute(args);
-      return new Result(exitCode, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    }
+    return Cli.run(args);
   }
 
   @Test
@@ -87,5 +81,48 @@ final class WeftCliTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err()).contains("Usage: weft");
+  }
+
+  @Test
+  void help_everyCommandOptionAndParameter_hasADescription() {
+    CommandLine root = WeftCli.commandLine(new PrintStream(OutputStream.nullOutputStream()),
+        new PrintStream(OutputStream.nullOutputStream()));
+    List<String> undescribed = new ArrayList<>();
+    List<CommandLine> commands = new ArrayList<>(List.of(root));
+    for (int i = 0; i < commands.size(); i++) {
+      CommandLine command = commands.get(i);
+      commands.addAll(command.getSubcommands().values());
+      if (command.getCommandSpec().usageMessage().description().length == 0) {
+        undescribed.add(command.getCommandSpec().qualifiedName());
+      }
+      List<ArgSpec> args = new ArrayList<>(command.getCommandSpec().options());
+      args.addAll(command.getCommandSpec().positionalParameters());
+      for (ArgSpec arg : args) {
+        if (String.join("", arg.description()).isBlank()) {
+          undescribed.add(command.getCommandSpec().qualifiedName() + " " + arg.paramLabel());
+        }
+      }
+    }
+
+    assertThat(commands).extracting(c -> c.getCommandSpec().qualifiedName()).contains(
+        "weft demo", "weft server", "weft invoke", "weft requests", "weft requests show", "weft requests cancel",
+        "weft applications");
+    assertThat(undescribed).isEmpty();
+  }
+
+  @Test
+  void help_topLevel_listsTheCommandsWithDemoFirst() {
+    Result result = execute("--help");
+
+    assertThat(result.exitCode()).isZero();
+    assertThat(result.out()).containsSubsequence("demo", "server", "invoke", "requests", "examples");
+  }
+
+  @Test
+  void help_server_showsDefaultsAndExitCodes() {
+    Result result = execute("server", "--help");
+
+    assertThat(result.out()).contains("--port=<port>").contains("(default: 8080)").contains("(default: .weft/data)")
+        .contains("(default: 7d)").contains("Exit codes:").contains("--jar=<path>");
   }
 }

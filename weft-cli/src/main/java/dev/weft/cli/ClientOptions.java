@@ -1,0 +1,28 @@
+package dev.weft.cli;
+
+import java.net.URI;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options of every command that talks to a running server: where it is and its token. */
+final class ClientOptions {
+
+  @Option(
+      names = "--server",
+      paramLabel = "<url>",
+      defaultValue = "${env:WEFT_SERVER:-http://127.0.0.1:8080}",
+      description = "URL of the Weft server (default: $WEFT_SERVER, else ${DEFAULT-VALUE}).")
+  URI server;
+
+  @Option(
+      names = "--token",
+      paramLabel = "<token>",
+      defaultValue = "${env:WEFT_TOKEN}",
+      description = "Bearer token the server requires, if it has one (default: $WEFT_TOKEN).")
+  String token;
+
+  /** A client of the chosen server. */
+  WeftClient client() {
+    return new WeftClient(server, Optional.ofNullable(token).filter(t -> !t.isBlank()));
+  }
+}

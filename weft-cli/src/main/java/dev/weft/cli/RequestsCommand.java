@@ -1,0 +1,186 @@
+package dev.weft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code weft requests [show ID | cancel ID]}: lists the requests a server has recorded, newest
+ * first, shows one with its output, or cancels one.
+ */
+@Command(
+    name = "requests",
+    description = "List the requests a running Weft server has recorded, newest first: id, application, state, "
+        + "created (UTC), progress.",
+    footer = {
+      "%nExamples:",
+      "  weft requests --state RUNNING",
+      "  weft requests show <id>"
+    },
+    subcommands = {RequestsCommand.Show.class, RequestsCommand.Cancel.class})
+final class RequestsCommand implements Callable<Integer> {
+  @Spec
+  private CommandSpec spec;
+
+  @Mixin
+  private ClientOptions client;
+
+  @Option(names = "--app", paramLabel = "<application>", description = "Only requests of this application.")
+  private String application;
+
+  @Option(names = "--state", paramLabel = "<state>", description = "Only requests in this state: RUNNING, SUCCEEDED, "
+      + "FAILED or CANCELLED.")
+  private String state;
+
+  @Option(names = "--limit", paramLabel = "<n>", defaultValue = "50", description = "At most this many, 1..1000 "
+      + "(default: ${DEFAULT-VALUE}).")
+  private int limit;
+
+  @Override
+  public Integer call() {
+    List<String> query = new ArrayList<>();
+    if (application != null) {
+      query.add("application=" + WeftClient.query(application));
+    }
+    if (state != null) {
+      query.add("state=" + WeftClient.query(state.toUpperCase(Locale.ROOT)));
+    }
+    query.add("limit=" + limit);
+    JsonNode page = client.client().get("/v1/requests?" + String.join("&", query));
+    PrintWriter out = spec.commandLine().getOut();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"ID", "APPLICATION", "STATE", "CREATED", "PROGRESS"});
+    for (JsonNode r : page.path("requests")) {
+      rows.add(new String[] {
+        r.path("id").asText(), r.path("application").asText(), r.path("state").asText(),
+        timestamp(r.path("created_at")), progress(r.path("progress"))
+      });
+    }
+    if (rows.size() == 1) {
+      spec.commandLine().getErr().println("weft: no requests" + (application != null || state != null ? " match" : " yet"));
+      spec.commandLine().getErr().flush();
+      return 0;
+    }
+    printTable(out, rows);
+    if (!page.path("next_cursor").isNull() && !page.path("next_cursor").isMissingNode()) {
+      spec.commandLine().getErr().println("weft: more requests are recorded; raise --limit to see them");
+      spec.commandLine().getErr().flush();
+    }
+    return 0;
+  }
+
+  /** {@code weft requests show ID}. */
+  @Command(name = "show", description = "Show one request: its state, times, progress and error, and its output "
+      + "(as JSON) once it has succeeded.")
+  static final class Show implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ClientOptions client;
+
+    @Parameters(paramLabel = "<id>", description = "The request id that 'weft invoke' printed.")
+    private String id;
+
+    @Override
+    public Integer call() {
+      WeftClient weft = client.client();
+      JsonNode r = weft.get("/v1/requests/" + WeftClient.segment(id));
+      PrintWriter out = spec.commandLine().getOut();
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"id", r.path("id").asText()});
+      rows.add(new String[] {"application", r.path("application").asText()});
+      rows.add(new String[] {"state", r.path("state").asText()});
+      rows.add(new String[] {"created", timestamp(r.path("created_at"))});
+      rows.add(new String[] {"finished", timestamp(r.path("finished_at"))});
+      JsonNode progress = r.path("progress");
+      String message = progress.path("message").asText("");
+      rows.add(new String[] {"progress", (progress(progress) + " " + message).strip()});
+      JsonNode error = r.path("error");
+      if (error.isObject()) {
+        String type = error.path("type").asText("");
+        rows.add(new String[] {"error", (type.isEmpty() ? "" : type + ": ") + error.path("message").asText()});
+      }
+      for (String[] row : rows) {
+        out.printf("%-12s%s%n", row[0], row[1]);
+      }
+      if (r.path("state").asText().equals("SUCCEEDED")) {
+        out.println("output");
+        out.println(WeftClient.pretty(weft.get("/v1/requests/" + WeftClient.segment(id) + "/output")));
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code weft requests cancel ID}. */
+  @Command(name = "cancel", description = "Cancel a running request and every call it runs.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:cancelled", "2:no such request, or it has already finished"})
+  static final class Cancel implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private ClientOptions client;
+
+    @Parameters(paramLabel = "<id>", description = "The id of the request to cancel.")
+    private String id;
+
+    @Override
+    public Integer call() {
+      JsonNode answer = client.client().delete("/v1/requests/" + WeftClient.segment(id));
+      spec.commandLine().getOut().println(answer.path("request_id").asText(id) + " " + answer.path("state").asText());
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  /** {@code 2025-01-31 12:00:03} (UTC, to the second) from an ISO instant; {@code -} if absent. */
+  static String timestamp(JsonNode instant) {
+    if (instant == null || !instant.isTextual()) {
+      return "-";
+    }
+    String s = instant.asText();
+    int dot = s.indexOf('.');
+    String seconds = dot > 0 ? s.substring(0, dot) : s.replace("Z", "");
+    return seconds.replace('T', ' ');
+  }
+
+  /** {@code 7/14 (50%)}, or {@code -} with no progress reported. */
+  static String progress(JsonNode p) {
+    if (p == null || !p.isObject()) {
+      return "-";
+    }
+    double current = p.path("current").asDouble();
+    double total = p.path("total").asDouble();
+    String text = ProgressBar.number(current) + "/" + ProgressBar.number(total);
+    return total > 0 ? text + String.format(Locale.ROOT, " (%d%%)", Math.round(100 * Math.min(1, current / total))) : text;
+  }
+
+  private static void printTable(PrintWriter out, List<String[]> rows) {
+    int[] widths = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        widths[i] = Math.max(widths[i], row[i].length());
+      }
+    }
+    for (String[] row : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.length; i++) {
+        line.append(i == row.length - 1 ? row[i] : String.format("%-" + widths[i] + "s  ", row[i]));
+      }
+      out.println(line.toString().stripTrailing());
+    }
+    out.flush();
+  }
+}
