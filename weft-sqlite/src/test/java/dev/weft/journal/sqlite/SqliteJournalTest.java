@@ -239,15 +239,15 @@ final class SqliteJournalTest {
   }
 
   @Test
-  void started_unencodableArguments_recordsTheCallWithoutThem() {
+  void started_unencodableArguments_failsTheCallWithAUsageErrorAndRecordsNothing() {
     RequestLog log = journal.create(request("r1", "app", 1));
-    log.started(A, Optional.empty(), "f", new Object[] {new Thread()}, new Type[] {Object.class});
-    log.completed(A, "f", 1, int.class);
+    assertThatThrownBy(() -> log.started(A, Optional.empty(), "f", new Object[] {new Thread()}, new Type[] {Object.class}))
+        .isInstanceOf(dev.weft.UsageException.class)
+        .hasMessageStartingWith("f: its arguments cannot be stored in the journal")
+        .hasMessageContaining("java.lang.Thread");
     journal.flush();
 
-    assertThat(Sql.strings(file, "SELECT coalesce(arguments, 'none') || ' ' || state FROM calls"))
-        .containsExactly("none SUCCEEDED");
-    assertThat(log.find(A, int.class)).contains(new RequestLog.Recorded(1));
+    assertThat(Sql.strings(file, "SELECT count(*) FROM calls")).containsExactly("0");
   }
 
   @Test
