@@ -255,18 +255,6 @@ class SubmitTest extends ServerTestSupport {
   }
 
   @Test
-  void submit_declaredLengthOverLimit_413() {
-    byte[] big = new byte[(int) WeftServer.Builder.DEFAULT_MAX_BODY_BYTES + 1];
-    java.util.Arrays.fill(big, (byte) ' ');
-
-    Response r = send(request(ORDER).POST(HttpRequest.BodyPublishers.ofByteArray(big)).build());
-
-    assertThat(r.status()).isEqualTo(413);
-    assertThat(r.code()).isEqualTo("body_too_large");
-    assertThat(r.message()).contains("10485760");
-  }
-
-  @Test
   void submit_chunkedBodyOverLimit_413() {
     byte[] big = new byte[(int) WeftServer.Builder.DEFAULT_MAX_BODY_BYTES + 100];
     java.util.Arrays.fill(big, (byte) ' ');
@@ -278,6 +266,11 @@ class SubmitTest extends ServerTestSupport {
     assertThat(r.code()).isEqualTo("body_too_large");
   }
 
+  /**
+   * A declared length over the limit, checked over a raw socket: with a client that goes on
+   * sending the body, the server's close after its 413 may reset the connection before the
+   * client reads the response (a race in the test, not in the server).
+   */
   @Test
   void submit_hugeDeclaredLength_413WithoutWaitingForTheBody() throws Exception {
     try (Socket socket = new Socket(server.uri().getHost(), server.port())) {
@@ -297,7 +290,7 @@ class SubmitTest extends ServerTestSupport {
       String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
 
       assertThat(head.toString()).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close");
-      assertThat(body).contains("body_too_large");
+      assertThat(body).contains("body_too_large").contains("10485760");
     }
   }
 }
