@@ -1,12 +1,13 @@
 package dev.weft.examples.tamer;
 
+import static dev.weft.examples.ExampleOutput.elapsedMs;
+import static dev.weft.examples.ExampleOutput.lastLine;
+import static dev.weft.examples.ExampleOutput.lines;
+import static dev.weft.examples.ExampleOutput.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.examples.Example;
 import dev.weft.examples.Examples;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 final class TamerExamplesTest {
 
-  private static final Pattern ELAPSED = Pattern.compile("elapsed: (\\d+) ms");
   /** An echo's line, or a request's: {@code <label> at <n> ms}. */
   private static final Pattern AT = Pattern.compile("(\\S+) at (\\d+) ms");
 
@@ -136,26 +136,8 @@ final class TamerExamplesTest {
     assertThat(Examples.find("a6")).get().isInstanceOf(A6NestedScopes.class);
   }
 
-  private static List<String> run(Example example) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      example.run(out);
-    }
-    return bytes.toString(StandardCharsets.UTF_8).lines().toList();
-  }
 
-  private static String lastLine(List<String> lines) {
-    assertThat(lines).isNotEmpty();
-    return lines.get(lines.size() - 1);
-  }
 
-  /** The {@code elapsed: <n> ms} line, which a timed example prints just before its result. */
-  private static long elapsedMs(List<String> lines) {
-    assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
-    Matcher m = ELAPSED.matcher(lines.get(lines.size() - 2));
-    assertThat(m.matches()).as("line before the result: %s", lines.get(lines.size() - 2)).isTrue();
-    return Long.parseLong(m.group(1));
-  }
 
   /** Each echo's label and when it finished, in the order printed. */
   private static Map<String, Long> finishTimes(List<String> lines) {

@@ -1,5 +1,9 @@
 package dev.weft.examples.tensorlake;
 
+import static dev.weft.examples.ExampleOutput.elapsedMs;
+import static dev.weft.examples.ExampleOutput.lastLine;
+import static dev.weft.examples.ExampleOutput.lines;
+import static dev.weft.examples.ExampleOutput.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.BlockedEventLoopException;
@@ -11,8 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Runs each Tensorlake example (scenarios T1..T10) and checks what it printed. */
@@ -23,7 +25,6 @@ final class TensorlakeExamplesTest {
   /** Generous on a loaded two-core machine; a sequential run would take at least 600 ms. */
   private static final long PARALLEL_BOUND_MS = 600;
 
-  private static final Pattern ELAPSED = Pattern.compile("elapsed: (\\d+) ms");
 
   @Test
   void t1_greet_awaitsCapitalize() throws Exception {
@@ -122,28 +123,7 @@ final class TensorlakeExamplesTest {
     assertThat(Examples.find("t10")).get().isInstanceOf(T10MixedItems.class);
   }
 
-  private static List<String> run(Example example) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      example.run(out);
-    }
-    return lines(bytes);
-  }
 
-  private static List<String> lines(ByteArrayOutputStream bytes) {
-    return bytes.toString(StandardCharsets.UTF_8).lines().toList();
-  }
 
-  private static String lastLine(List<String> lines) {
-    assertThat(lines).isNotEmpty();
-    return lines.get(lines.size() - 1);
-  }
 
-  /** The {@code elapsed: <n> ms} line, which a timed example prints just before its result. */
-  private static long elapsedMs(List<String> lines) {
-    assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
-    Matcher m = ELAPSED.matcher(lines.get(lines.size() - 2));
-    assertThat(m.matches()).as("line before the result: %s", lines.get(lines.size() - 2)).isTrue();
-    return Long.parseLong(m.group(1));
-  }
 }

@@ -1,5 +1,8 @@
 package dev.weft.examples.trulens;
 
+import static dev.weft.examples.ExampleOutput.lastLine;
+import static dev.weft.examples.ExampleOutput.lines;
+import static dev.weft.examples.ExampleOutput.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -76,20 +79,6 @@ final class TrulensExamplesTest {
     assertThat(Examples.find("b3")).get().isInstanceOf(B3Detection.class);
   }
 
-  private static List<String> run(Example example) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      example.run(out);
-    }
-    return lines(bytes);
-  }
 
-  private static List<String> lines(ByteArrayOutputStream bytes) {
-    return bytes.toString(StandardCharsets.UTF_8).lines().toList();
-  }
 
-  private static String lastLine(List<String> lines) {
-    assertThat(lines).isNotEmpty();
-    return lines.get(lines.size() - 1);
-  }
 }
