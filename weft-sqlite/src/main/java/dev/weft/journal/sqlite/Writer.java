@@ -477,15 +477,7 @@ final class Writer implements Runnable {
       ps.setLong(1, row.seq);
       ps.setString(2, row.req.id);
       ps.setString(3, row.callHex);
-      setNullable(ps, 4, row.parentHex);
-      ps.setString(5, row.function);
-      setNullable(ps, 6, row.args);
-      ps.setString(7, row.state);
-      ps.setInt(8, row.failed);
-      setNullable(ps, 9, row.output);
-      setNullable(ps, 10, row.error);
-      setNullable(ps, 11, row.startedAt);
-      setNullable(ps, 12, row.finishedAt);
+      bindCallColumns(ps, 4, row);
       if (update(ps, "record a call of request", row.req.id, row.callHex)) {
         inserts++;
         lastSeq = row.seq;
@@ -495,15 +487,7 @@ final class Writer implements Runnable {
     } else {
       PreparedStatement ps = updateCall;
       row.seq = seq;
-      setNullable(ps, 1, row.parentHex);
-      ps.setString(2, row.function);
-      setNullable(ps, 3, row.args);
-      ps.setString(4, row.state);
-      ps.setInt(5, row.failed);
-      setNullable(ps, 6, row.output);
-      setNullable(ps, 7, row.error);
-      setNullable(ps, 8, row.startedAt);
-      setNullable(ps, 9, row.finishedAt);
+      bindCallColumns(ps, 1, row);
       ps.setLong(10, seq);
       if (update(ps, "record a call of request", row.req.id, row.callHex)) {
         updates++;
@@ -526,6 +510,23 @@ final class Writer implements Runnable {
           + "; it is skipped. A write for a request purged meanwhile does this.");
       return false;
     }
+  }
+
+  /**
+   * Binds a call row's nine recorded columns (parent, function, arguments, state, failed attempts,
+   * output, error, started, finished), in that order, from parameter {@code first}: the insert
+   * and the update statements list them alike.
+   */
+  private static void bindCallColumns(PreparedStatement ps, int first, CallRow row) throws SQLException {
+    setNullable(ps, first, row.parentHex);
+    ps.setString(first + 1, row.function);
+    setNullable(ps, first + 2, row.args);
+    ps.setString(first + 3, row.state);
+    ps.setInt(first + 4, row.failed);
+    setNullable(ps, first + 5, row.output);
+    setNullable(ps, first + 6, row.error);
+    setNullable(ps, first + 7, row.startedAt);
+    setNullable(ps, first + 8, row.finishedAt);
   }
 
   private static void setNullable(PreparedStatement ps, int i, String v) throws SQLException {
