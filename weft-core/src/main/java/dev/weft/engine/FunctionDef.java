@@ -179,6 +179,33 @@ final class FunctionDef {
     return define(method, false, async, method.getParameterCount(), "Applications");
   }
 
+  /**
+   * The definition of a method run directly by name rather than through a method reference: a
+   * remote worker's deployed function or class method. No annotation is required (a class
+   * service's methods need none), there are no retries (the caller retries), and {@code timeout}
+   * bounds each call. Stage-returning methods (but not Weft futures) run on an event loop.
+   */
+  static FunctionDef direct(Method method, String name, Duration timeout) {
+    Class<?>[] declared = method.getParameterTypes();
+    Class<?>[] params = new Class<?>[declared.length];
+    for (int i = 0; i < declared.length; i++) {
+      params[i] = box(declared[i]);
+    }
+    java.lang.reflect.Type[] generic = method.getGenericParameterTypes();
+    if (generic.length != declared.length) {
+      generic = declared.clone();
+    }
+    boolean onLoop = CompletionStage.class.isAssignableFrom(method.getReturnType())
+        && !Future.class.isAssignableFrom(method.getReturnType());
+    return new FunctionDef(name, method, onLoop, params, generic, 0, RetryPolicy.NONE, Optional.of(timeout));
+  }
+
+  /** The definition of a reflected annotated method, static or not, taken as async when it returns a stage. */
+  static FunctionDef annotated(Method method, String entry) {
+    boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+    return define(method, false, async, method.getParameterCount(), entry);
+  }
+
   private static FunctionDef define(Method method, boolean unbound, boolean async, int arity, String entry) {
     String where = method.getDeclaringClass().getSimpleName() + "." + method.getName();
     Function options = method.getAnnotation(Function.class);

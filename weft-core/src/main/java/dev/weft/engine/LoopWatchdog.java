@@ -59,7 +59,7 @@ final class LoopWatchdog {
         + " ms (threshold " + thresholdNanos / 1_000_000 + " ms)"
         + (call != null ? " by async function " + call.functionName() : "")
         + "; async functions must not block: compose stages, or move blocking work to a sync function";
-    BlockedEventLoopException report = new BlockedEventLoopException(message, loop.thread().getStackTrace());
+    BlockedEventLoopException report = new BlockedEventLoopException(message, loop.thread().getStackTrace(), loop.thread().getName());
     Threads.log().log(Level.WARNING, message, report);
     try {
       listener.accept(report);

@@ -1,0 +1,54 @@
+package dev.weft.remote;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where services run. The default, {@link #localProcesses()}, starts each replica as a separate
+ * JVM on this machine; cluster back ends (the PostgreSQL worker fleet, Kubernetes) implement the
+ * same four operations. Implementations must be thread-safe, and must make deploying and finding
+ * a name safe against other processes doing the same (two clients deploying one name end up
+ * with one service).
+ */
+public interface ComputeBackend {
+  /**
+   * Starts {@code spec} on {@code compute} and returns once every replica answers its health
+   * check. A running service of the same name is reused when {@code reuseExisting} (and it runs
+   * the same target), else replaced.
+   *
+   * @throws DeploymentException if it cannot be started within {@link Compute#launchTimeout()},
+   *     or the back end cannot provide what {@code compute} asks, or an existing service of that
+   *     name runs something else and {@code reuseExisting} is set
+   */
+  DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting);
+
+  /** The running, healthy service of that name, if there is one. Never starts anything. */
+  Optional<DeployedService> find(String name);
+
+  /**
+   * Called after a call could not reach {@code replica} of {@code service}: returns that
+   * replica's endpoint once it answers again, restarting it if its worker is gone (another
+   * caller may already have). Blocks at most the service's launch timeout.
+   *
+   * @throws DeploymentException if it cannot be brought back
+   */
+  Endpoint recover(DeployedService service, int replica);
+
+  /** Stops every replica of the named service, if it runs, and forgets it. Idempotent. */
+  void teardown(String name);
+
+  /**
+   * The default back end: worker JVMs on this machine started with the caller's class path,
+   * each serving HTTP on loopback only, registered under {@code $WEFT_SERVICES_DIR} (or the
+   * {@code weft.services.dir} system property, else {@code ~/.weft/services}) so that other
+   * processes find them.
+   */
+  static ComputeBackend localProcesses() {
+    return LocalProcesses.standard();
+  }
+
+  /** Local worker processes registered under {@code registryDir} instead. */
+  static ComputeBackend localProcesses(Path registryDir) {
+    return LocalProcesses.at(registryDir);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.weft.remote;
+
+import dev.weft.transport.JsonCodec;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The worker protocol, in one place for both sides (docs/REMOTE.md describes it).
+ *
+ * <p>{@code POST /v1/calls/{callable}} with the arguments as a JSON array (declared types),
+ * headers {@value #CALL_ID}, {@value #TIMEOUT} (milliseconds) and {@value #LOGS}; the reply is
+ * {@code 200} with event lines: {@code log <json string>} any number of times while the call
+ * runs (only when logs were asked for), then one {@code value <json>} or {@code error
+ * <ErrorPayload json>}. {@code DELETE /v1/calls/{callId}} cancels a call; {@code GET
+ * /v1/health} and {@code POST /v1/shutdown} are what they say. Every request carries {@code
+ * Authorization: Bearer <token>}.
+ */
+final class Wire {
+  static final String CALLS = "/v1/calls/";
+  static final String HEALTH = "/v1/health";
+  static final String SHUTDOWN = "/v1/shutdown";
+  static final String CALL_ID = "Weft-Call-Id";
+  static final String TIMEOUT = "Weft-Timeout-Ms";
+  static final String LOGS = "Weft-Logs";
+  static final String LOG = "log ";
+  static final String VALUE = "value ";
+  static final String ERROR = "error ";
+  static final String TOKEN_ENV = "WEFT_WORKER_TOKEN";
+  static final JsonCodec CODEC = JsonCodec.standard();
+
+  private Wire() {}
+
+  static String path(String callable) {
+    return CALLS + URLEncoder.encode(callable, StandardCharsets.UTF_8);
+  }
+
+  static String callable(String pathTail) {
+    return URLDecoder.decode(pathTail, StandardCharsets.UTF_8);
+  }
+
+  /** The declared type of what a method's calls produce: its return type, or what a returned stage completes with. */
+  static Type outputType(java.lang.reflect.Method method) {
+    Type t = method.getGenericReturnType();
+    if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+      return t instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+    }
+    return t;
+  }
+
+  static boolean isVoid(Type t) {
+    return t == void.class || t == Void.class;
+  }
+
+  static Class<?> primitive(String name) {
+    return switch (name) {
+      case "int" -> int.class;
+      case "long" -> long.class;
+      case "double" -> double.class;
+      case "boolean" -> boolean.class;
+      case "float" -> float.class;
+      case "short" -> short.class;
+      case "byte" -> byte.class;
+      case "char" -> char.class;
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,394 @@
+package dev.weft.remote;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.weft.BlockedEventLoopException;
+import dev.weft.Future;
+import dev.weft.engine.DirectFunction;
+import dev.weft.engine.Engine;
+import dev.weft.engine.EngineConfig;
+import dev.weft.engine.FunctionInfo;
+import dev.weft.journal.InMemoryJournal;
+import dev.weft.transport.ErrorPayload;
+import dev.weft.transport.TransportException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server side of a service: loads exactly what its {@link ServiceSpec} names, answers calls
+ * to it on a loopback HTTP port, and runs them through a Weft engine (stage-returning methods
+ * on its event loops under the blocked-loop watchdog, the rest on virtual threads). Nothing
+ * named in a request is ever loaded: a request names a callable, looked up among those deployed.
+ */
+final class Worker {
+  private static final int MAX_BODY = 64 << 20;
+  private static final Duration DEFAULT_TIMEOUT = FunctionInfo.defaultTimeout();
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+
+  /** One way to run a callable: a method and (for a class) the instance it is called on. */
+  private record Target(Method method, Object instance, DirectFunction fn, Type[] params, Type output) {}
+
+  record Health(String service, int replica, long pid, String target, List<String> callables, int inFlight,
+      long uptimeMs, long idleMs, long blockedLoopReports) {}
+
+  private final ServiceSpec spec;
+  private final int replica;
+  private final byte[] token;
+  private final Optional<Duration> ttl;
+  private final Map<String, List<Target>> callables;
+  private final Engine engine;
+  private final Map<String, WorkerCall> inFlight = new ConcurrentHashMap<>();
+  /** Which call's code is running on which event-loop thread, to attribute blocked-loop reports. */
+  private final Map<String, WorkerCall> onLoops = new ConcurrentHashMap<>();
+  private final AtomicInteger running = new AtomicInteger();
+  private final long startedNanos = System.nanoTime();
+  private volatile long lastActivityNanos = System.nanoTime();
+  private volatile long blockedReports;
+  private HttpServer server;
+  private Runnable onStop = () -> {};
+
+  Worker(ServiceSpec spec, int replica, String token, Optional<Duration> ttl, int eventLoops) throws Exception {
+    this.spec = spec;
+    this.replica = replica;
+    this.token = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.ttl = ttl;
+    this.engine = new Engine(new EngineConfig(eventLoops, Duration.ofMillis(100), false, this::blockedLoop,
+        new InMemoryJournal()));
+    this.callables = load(spec);
+  }
+
+  /** Binds to an ephemeral loopback port and starts answering; returns the port. */
+  int start(Runnable onStop) throws IOException {
+    this.onStop = onStop;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    server.createContext("/", this::handle);
+    server.start();
+    ttl.ifPresent(this::watchIdle);
+    return server.getAddress().getPort();
+  }
+
+  // ---- loading what was deployed ----
+
+  private static Map<String, List<Target>> load(ServiceSpec spec) throws Exception {
+    ClassLoader loader = ClassLoader.getSystemClassLoader();
+    Class<?> type = Class.forName(spec.className(), true, loader);
+    Class<?>[] params = new Class<?>[spec.parameterTypes().size()];
+    for (int i = 0; i < params.length; i++) {
+      String n = spec.parameterTypes().get(i);
+      Class<?> p = Wire.primitive(n);
+      params[i] = p != null ? p : Class.forName(n, false, loader);
+    }
+    Map<String, List<Target>> out = new LinkedHashMap<>();
+    if (spec.kind() == ServiceSpec.Kind.FUNCTION) {
+      Method m = type.getDeclaredMethod(spec.member(), params);
+      if (!Modifier.isStatic(m.getModifiers())) {
+        throw new IllegalStateException(m + " is not static; deploy its class with Remote.cls instead");
+      }
+      m.setAccessible(true);
+      out.put(spec.callable(), List.of(target(m, null, spec.callable())));
+      return out;
+    }
+    Constructor<?> ctor = type.getDeclaredConstructor(params);
+    ctor.setAccessible(true);
+    Object[] initArgs = Wire.CODEC.decodeArgs(spec.initArgs(), ctor.getGenericParameterTypes());
+    Object instance;
+    try {
+      instance = ctor.newInstance(initArgs);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(type.getName() + "'s constructor failed: " + e.getCause(), e.getCause());
+    }
+    for (Method m : callableMethods(type)) {
+      m.setAccessible(true);
+      out.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(target(m, instance, type.getSimpleName() + "." + m.getName()));
+    }
+    return out;
+  }
+
+  /**
+   * A class service's callables: its public instance methods, those of {@link Object} aside.
+   * Same-name methods must differ in parameter count, since that is all JSON arguments show.
+   */
+  static List<Method> callableMethods(Class<?> type) {
+    Map<String, Method> byKey = new LinkedHashMap<>();
+    for (Method m : type.getMethods()) {
+      if (Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class || m.isBridge()
+          || m.isSynthetic()) {
+        continue;
+      }
+      String key = m.getName() + "/" + m.getParameterCount();
+      Method other = byKey.putIfAbsent(key, m);
+      if (other != null && !java.util.Arrays.equals(other.getParameterTypes(), m.getParameterTypes())) {
+        throw new IllegalStateException(type.getName() + " has two public methods " + m.getName() + " with "
+            + m.getParameterCount() + " parameters; a remote call tells them apart by name and parameter count only,"
+            + " so rename one");
+      }
+    }
+    return List.copyOf(byKey.values());
+  }
+
+  private static Target target(Method m, Object instance, String name) {
+    return new Target(m, instance, DirectFunction.of(m, name), m.getGenericParameterTypes(), Wire.outputType(m));
+  }
+
+  // ---- HTTP ----
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      if (!authorized(ex)) {
+        reply(ex, 401, "unauthorized", "this worker needs 'Authorization: Bearer <token>' with the service's token");
+        return;
+      }
+      String path = ex.getRequestURI().getRawPath();
+      String method = ex.getRequestMethod();
+      if (path.startsWith(Wire.CALLS) && method.equals("POST")) {
+        call(ex, Wire.callable(path.substring(Wire.CALLS.length())));
+      } else if (path.startsWith(Wire.CALLS) && method.equals("DELETE")) {
+        WorkerCall c = inFlight.get(Wire.callable(path.substring(Wire.CALLS.length())));
+        if (c == null) {
+          reply(ex, 404, "unknown_call", "no call with that id is running here");
+        } else {
+          c.cancel();
+          reply(ex, 202, "cancelled", "cancelling");
+        }
+      } else if (path.equals(Wire.HEALTH) && method.equals("GET")) {
+        byte[] body = Wire.CODEC.encodeToBytes(health(), Health.class);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+      } else if (path.equals(Wire.SHUTDOWN) && method.equals("POST")) {
+        reply(ex, 202, "stopping", "stopping");
+        Thread.ofPlatform().start(() -> stop("torn down"));
+      } else {
+        reply(ex, 404, "not_found", "no route " + method + " " + path + "; a worker serves POST " + Wire.CALLS
+            + "{callable}, DELETE " + Wire.CALLS + "{callId}, GET " + Wire.HEALTH + " and POST " + Wire.SHUTDOWN);
+      }
+    }
+  }
+
+  private boolean authorized(HttpExchange ex) {
+    String given = ex.getRequestHeaders().getFirst("Authorization");
+    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), token);
+  }
+
+  Health health() {
+    long now = System.nanoTime();
+    return new Health(spec.name(), replica, ProcessHandle.current().pid(), spec.target(),
+        List.copyOf(new TreeSet<>(callables.keySet())), running.get(), (now - startedNanos) / 1_000_000,
+        running.get() > 0 ? 0 : (now - lastActivityNanos) / 1_000_000, blockedReports);
+  }
+
+  private void call(HttpExchange ex, String callable) throws IOException {
+    List<Target> targets = callables.get(callable);
+    if (targets == null) {
+      reply(ex, 404, "unknown_function", "service '" + spec.name() + "' does not serve '" + callable
+          + "'; it serves " + new TreeSet<>(callables.keySet()) + " (only what was deployed to it can be called)");
+      return;
+    }
+    String body;
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] bytes = in.readNBytes(MAX_BODY + 1);
+      if (bytes.length > MAX_BODY) {
+        reply(ex, 413, "too_large", "arguments over " + (MAX_BODY >> 20) + " MiB; pass a reference (a path, a URL) instead");
+        return;
+      }
+      body = new String(bytes, StandardCharsets.UTF_8);
+    }
+    Target target = null;
+    Object[] args = null;
+    TransportException bad = null;
+    for (Target t : targets) {
+      try {
+        args = Wire.CODEC.decodeArgs(body, t.params());
+        target = t;
+        break;
+      } catch (TransportException e) {
+        bad = bad == null ? e : bad;
+      }
+    }
+    if (target == null) {
+      reply(ex, 400, "bad_arguments", callable + ": " + bad.getMessage());
+      return;
+    }
+    Duration timeout;
+    try {
+      String t = ex.getRequestHeaders().getFirst(Wire.TIMEOUT);
+      timeout = t == null ? DEFAULT_TIMEOUT : Duration.ofMillis(Long.parseLong(t));
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      reply(ex, 400, "bad_timeout", Wire.TIMEOUT + " must be a whole number of milliseconds in 1.." + MAX_TIMEOUT.toMillis());
+      return;
+    }
+    String id = ex.getRequestHeaders().getFirst(Wire.CALL_ID);
+    WorkerCall call = new WorkerCall(id != null ? id : java.util.UUID.randomUUID().toString(),
+        "1".equals(ex.getRequestHeaders().getFirst(Wire.LOGS)));
+    run(target, args, timeout, call);
+    try {
+      respond(ex, call);
+    } finally {
+      inFlight.remove(call.id, call);
+    }
+  }
+
+  private void run(Target target, Object[] args, Duration timeout, WorkerCall call) {
+    inFlight.put(call.id, call);
+    running.incrementAndGet();
+    lastActivityNanos = System.nanoTime();
+    Future<Object> f;
+    try {
+      f = target.fn().start(engine, args, timeout, a -> invoke(target, a, call));
+    } catch (RuntimeException e) {
+      finish(call, target, null, e);
+      return;
+    }
+    call.started(f);
+    f.whenComplete((value, failure) -> finish(call, target, value, failure));
+  }
+
+  private Object invoke(Target target, Object[] args, WorkerCall call) throws Exception {
+    WorkerCall outer = WorkerCall.CURRENT.get();
+    String thread = Thread.currentThread().getName();
+    boolean loop = target.fn().onLoop();
+    WorkerCall.CURRENT.set(call);
+    if (loop) {
+      onLoops.put(thread, call);
+    }
+    try {
+      return target.method().invoke(target.instance(), args);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception x) {
+        throw x;
+      }
+      throw (Error) cause;
+    } finally {
+      if (loop) {
+        onLoops.remove(thread, call);
+      }
+      WorkerCall.CURRENT.set(outer);
+    }
+  }
+
+  private void finish(WorkerCall call, Target target, Object value, Throwable failure) {
+    String outcome;
+    if (failure == null) {
+      try {
+        outcome = Wire.VALUE + (Wire.isVoid(target.output()) ? "null" : Wire.CODEC.encode(value, target.output()));
+      } catch (RuntimeException e) {
+        outcome = error(e);
+      }
+    } else {
+      outcome = error(failure);
+    }
+    running.decrementAndGet();
+    lastActivityNanos = System.nanoTime();
+    call.finish(outcome);
+  }
+
+  private static String error(Throwable failure) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return Wire.ERROR + Wire.CODEC.encode(ErrorPayload.of(t), ErrorPayload.class);
+  }
+
+  private void respond(HttpExchange ex, WorkerCall call) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    try {
+      if (!call.wantsLogs) {
+        byte[] body = (call.take() + "\n").getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body);
+        return;
+      }
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      while (true) {
+        String event = call.take();
+        try {
+          out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        } catch (IOException e) {
+          call.cancel(); // the caller is gone: nobody wants the result
+          throw e;
+        }
+        if (WorkerCall.isOutcome(event)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      call.cancel();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void reply(HttpExchange ex, int status, String code, String message) throws IOException {
+    byte[] body = Wire.CODEC.encodeToBytes(Map.of("code", code, "message", message), Map.class);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, body.length);
+    ex.getResponseBody().write(body);
+  }
+
+  // ---- lifetime ----
+
+  private void blockedLoop(BlockedEventLoopException report) {
+    blockedReports++;
+    report.threadName().map(onLoops::get).ifPresent(c -> c.log("[weft] " + report.getMessage()));
+  }
+
+  private void watchIdle(Duration ttl) {
+    long ttlNanos = ttl.toNanos();
+    long period = Math.max(Math.min(ttlNanos / 4, 1_000_000_000L), 10_000_000L);
+    Thread.ofPlatform().daemon().name("weft-worker-ttl").start(() -> {
+      while (true) {
+        try {
+          Thread.sleep(Duration.ofNanos(period));
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (running.get() == 0 && System.nanoTime() - lastActivityNanos > ttlNanos) {
+          stop("idle for " + ttl + " (its inactivity TTL)");
+          return;
+        }
+      }
+    });
+  }
+
+  void stop(String why) {
+    System.err.println("weft worker " + spec.name() + "/" + replica + " stopping: " + why);
+    inFlight.values().forEach(WorkerCall::cancel);
+    try {
+      onStop.run();
+    } finally {
+      if (server != null) {
+        server.stop(0);
+      }
+      engine.close();
+      Runtime.getRuntime().halt(0);
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.weft.remote;
+
+import dev.weft.Function;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/** Functions and classes the remote tests deploy to real worker processes. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  /** A checked exception of the caller's own, which must come back with its type. */
+  public static class InsufficientFunds extends Exception {
+    public InsufficientFunds(String message) {
+      super(message);
+    }
+  }
+
+  @Function
+  public static int twice(int x) {
+    return x * 2;
+  }
+
+  @Function
+  public static String threadName(String ignored) {
+    return Thread.currentThread().getName();
+  }
+
+  @Function
+  public static CompletionStage<String> loopThreadName(String ignored) {
+    return CompletableFuture.completedFuture(Thread.currentThread().getName());
+  }
+
+  @Function
+  public static long pid(int ignored) {
+    return ProcessHandle.current().pid();
+  }
+
+  @Function
+  public static int withdraw(int amount) throws InsufficientFunds {
+    throw new InsufficientFunds("cannot withdraw " + amount + ": balance is 10");
+  }
+
+  @Function
+  public static int fail(String message) {
+    throw new IllegalStateException(message);
+  }
+
+  /** Sleeps, printing a line first; a cancelled call is interrupted (and writes a marker file). */
+  @Function
+  public static String sleep(SleepOrder order) throws Exception {
+    System.out.println("sleeping " + order.millis() + " ms");
+    try {
+      Thread.sleep(order.millis());
+    } catch (InterruptedException e) {
+      if (order.markerFile() != null) {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(order.markerFile()), "interrupted");
+      }
+      throw e;
+    }
+    return "slept " + order.millis();
+  }
+
+  public record SleepOrder(long millis, String markerFile) {}
+
+  @Function
+  public static CompletionStage<String> asyncSleep(long millis) {
+    return CompletableFuture.supplyAsync(() -> "woke", CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS));
+  }
+
+  /** Blocks its event loop: the worker's watchdog must report it. */
+  @Function
+  public static CompletionStage<String> blockingAsync(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return CompletableFuture.completedFuture("blocked for " + millis);
+  }
+
+  @Function
+  public static List<String> logLines(int n) {
+    for (int i = 1; i <= n; i++) {
+      System.out.println("line " + i);
+    }
+    return List.of("done");
+  }
+
+  @Function(timeout = "30s")
+  public static Duration echoDuration(Duration d) {
+    return d;
+  }
+
+  /** The interface a deployed class is called through. */
+  public interface Counter {
+    int add(int n);
+
+    String greet(String who);
+
+    CompletionStage<Integer> addLater(int n);
+  }
+
+  public static final class CounterService implements Counter {
+    private final String greeting;
+    private int total;
+
+    public CounterService(String greeting, int start) {
+      this.greeting = greeting;
+      this.total = start;
+      System.out.println("CounterService built with " + greeting);
+    }
+
+    @Override
+    public synchronized int add(int n) {
+      System.out.println("adding " + n);
+      total += n;
+      return total;
+    }
+
+    @Override
+    public String greet(String who) {
+      return greeting + ", " + who;
+    }
+
+    @Override
+    public CompletionStage<Integer> addLater(int n) {
+      return CompletableFuture.completedFuture(add(n));
+    }
+  }
+}
