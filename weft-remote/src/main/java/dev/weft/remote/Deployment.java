@@ -145,6 +145,12 @@ public final class Deployment<H> {
    */
   public H to(Compute compute) {
     Objects.requireNonNull(compute, "compute");
+    if (getIfExists) {
+      Optional<H> running = existing(); // reusing needs no constructor arguments
+      if (running.isPresent()) {
+        return running.get();
+      }
+    }
     ServiceSpec spec = spec();
     return handles.apply(new Service(backend, backend.deploy(spec, compute, getIfExists), streamLogs));
   }
@@ -160,11 +166,13 @@ public final class Deployment<H> {
    */
   public CompletableFuture<H> toAsync(Compute compute) {
     Objects.requireNonNull(compute, "compute");
-    ServiceSpec spec = spec(); // argument problems surface here, on the caller's thread
+    if (!getIfExists) {
+      spec(); // argument problems surface here, on the caller's thread
+    }
     CompletableFuture<H> f = new CompletableFuture<>();
-    Thread.ofVirtual().name("weft-deploy-" + spec.name()).start(() -> {
+    Thread.ofVirtual().name("weft-deploy-" + serviceName()).start(() -> {
       try {
-        f.complete(handles.apply(new Service(backend, backend.deploy(spec, compute, getIfExists), streamLogs)));
+        f.complete(to(compute));
       } catch (Throwable t) {
         f.completeExceptionally(t);
       }
@@ -179,10 +187,11 @@ public final class Deployment<H> {
    * @throws DeploymentException if a service of this name runs something else
    */
   public Optional<H> existing() {
-    ServiceSpec spec = spec();
-    return backend.find(spec.name()).map(found -> {
-      if (!found.spec().target().equals(spec.target())) {
-        throw new DeploymentException("service '" + spec.name() + "' is running " + found.spec().target() + ", not " + spec.target());
+    String target = function.isPresent() ? "function " + function.get().name() : "class " + type.getName();
+    return backend.find(serviceName()).map(found -> {
+      if (!found.spec().target().equals(target)) {
+        throw new DeploymentException("service '" + serviceName() + "' is running " + found.spec().target() + ", not " + target
+            + "; tear it down first, or use another name");
       }
       return handles.apply(new Service(backend, found, streamLogs));
     });

@@ -43,6 +43,27 @@ public final class Fixtures {
     throw new InsufficientFunds("cannot withdraw " + amount + ": balance is 10");
   }
 
+  /** Sleeps, then answers with its process id; retried (on a restarted worker) if the worker dies. */
+  @Function(retries = 2, backoff = @dev.weft.Backoff(initial = "50ms", max = "200ms"))
+  public static long sleepThenPid(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return ProcessHandle.current().pid();
+  }
+
+  /** The same without retries. */
+  @Function
+  public static long sleepThenPidOnce(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return ProcessHandle.current().pid();
+  }
+
+  /** A class whose construction fails on the worker. */
+  public static final class Broken {
+    public Broken(String why) {
+      throw new IllegalArgumentException("cannot build Broken: " + why);
+    }
+  }
+
   @Function
   public static int fail(String message) {
     throw new IllegalStateException(message);

@@ -1,0 +1,24 @@
+package dev.weft.remote;
+
+import java.nio.file.Path;
+
+/** Test access to what a handle calls: the back end of a registry directory, a handle's endpoints. */
+final class Workers {
+  private Workers() {}
+
+  static ComputeBackend at(Path registry) {
+    return ComputeBackend.localProcesses(registry);
+  }
+
+  static Endpoint endpoint(RemoteFunction f) {
+    return f.service.deployed().replicas().get(0);
+  }
+
+  static void kill(long pid) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+}
