@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       InvokeCommand.class,
       RequestsCommand.class,
       ApplicationsCommand.class,
+      ServicesCommand.class,
       ExamplesCommand.class
     })
 public final class WeftCli {

@@ -34,6 +34,9 @@ public interface ComputeBackend {
    */
   Endpoint recover(DeployedService service, int replica);
 
+  /** Every running service of this back end, by name (for tools such as {@code weft services}). */
+  java.util.List<DeployedService> list();
+
   /** Stops every replica of the named service, if it runs, and forgets it. Idempotent. */
   void teardown(String name);
 

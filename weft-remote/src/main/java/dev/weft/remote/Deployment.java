@@ -242,15 +242,7 @@ public final class Deployment<H> {
   }
 
   private static Class<?> box(Class<?> p) {
-    if (!p.isPrimitive()) return p;
-    if (p == int.class) return Integer.class;
-    if (p == long.class) return Long.class;
-    if (p == double.class) return Double.class;
-    if (p == boolean.class) return Boolean.class;
-    if (p == float.class) return Float.class;
-    if (p == short.class) return Short.class;
-    if (p == byte.class) return Byte.class;
-    return Character.class;
+    return java.lang.invoke.MethodType.methodType(p).wrap().returnType();
   }
 
   private static List<String> typeNames(Class<?>[] types) {

@@ -145,6 +145,31 @@ final class LocalProcesses implements ComputeBackend {
   }
 
   @Override
+  public List<DeployedService> list() {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<String> names;
+    try (var files = Files.list(dir)) {
+      names = files.map(p -> p.getFileName().toString())
+          .filter(f -> f.endsWith(".json") && !f.endsWith(".spec.json") && !f.endsWith(".endpoint.json"))
+          .map(f -> f.substring(0, f.length() - ".json".length()))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<DeployedService> running = new ArrayList<>();
+    for (String name : names) {
+      try {
+        find(name).ifPresent(running::add);
+      } catch (IllegalArgumentException notAServiceFile) {
+        // some other JSON file in the directory
+      }
+    }
+    return running;
+  }
+
+  @Override
   public void teardown(String name) {
     ServiceSpec.checkName(name);
     locked(name, () -> {
