@@ -170,9 +170,10 @@ final class Calls {
           if (isDone()) {
             return;
           }
-          if (attempt <= target.retries() && timeLeft()) {
+          Duration delay = target.retryDelay(attempt);
+          if (attempt <= target.retries() && timeLeftAfter(delay)) {
             recover(e, lost);
-            Thread.sleep(target.retryDelay(attempt));
+            Thread.sleep(delay);
             attempt++;
             continue;
           }
@@ -189,9 +190,10 @@ final class Calls {
           return;
         }
         Throwable failure = failure(outcome, e);
+        Duration delay = target.retryDelay(attempt);
         if (FunctionInfo.retryable(failure) && !(failure instanceof FunctionTimeoutException)
-            && attempt <= target.retries() && timeLeft()) {
-          Thread.sleep(target.retryDelay(attempt));
+            && attempt <= target.retries() && timeLeftAfter(delay)) {
+          Thread.sleep(delay);
           attempt++;
           continue;
         }
@@ -202,6 +204,11 @@ final class Calls {
 
     private boolean timeLeft() {
       return System.nanoTime() < deadline;
+    }
+
+    /** Whether an attempt after waiting {@code delay} would still start before the deadline. */
+    private boolean timeLeftAfter(Duration delay) {
+      return System.nanoTime() + delay.toNanos() < deadline;
     }
 
     private void recover(Endpoint e, IOException why) {

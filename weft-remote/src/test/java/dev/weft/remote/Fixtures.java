@@ -57,6 +57,18 @@ public final class Fixtures {
     return ProcessHandle.current().pid();
   }
 
+  private static final java.util.Map<String, Integer> ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Fails its first two attempts per key (on the worker), then answers with the attempt number. */
+  @Function(retries = 2, backoff = @dev.weft.Backoff(initial = "50ms", max = "100ms"))
+  public static int flaky(String key) {
+    int attempt = ATTEMPTS.merge(key, 1, Integer::sum);
+    if (attempt < 3) {
+      throw new IllegalStateException("attempt " + attempt + " of " + key + " fails");
+    }
+    return attempt;
+  }
+
   /** A class whose construction fails on the worker. */
   public static final class Broken {
     public Broken(String why) {

@@ -37,6 +37,7 @@ class RemoteFunctionTest {
   static RemoteFn1<Fixtures.SleepOrder, String> sleep;
   static RemoteFn1<Integer, List<String>> logLines;
   static RemoteFn1<Long, String> blockingAsync;
+  static RemoteFn1<String, Integer> flaky;
 
   @BeforeAll
   static void deploy() {
@@ -50,7 +51,8 @@ class RemoteFunctionTest {
         Remote.fn(Fixtures::fail).backend(backend).toAsync(compute),
         Remote.fn(Fixtures::sleep).backend(backend).toAsync(compute),
         Remote.fn(Fixtures::logLines).backend(backend).toAsync(compute),
-        Remote.asyncFn(Fixtures::blockingAsync).backend(backend).toAsync(compute));
+        Remote.asyncFn(Fixtures::blockingAsync).backend(backend).toAsync(compute),
+        Remote.fn(Fixtures::flaky).backend(backend).toAsync(compute));
     CompletableFuture.allOf(deployments.toArray(CompletableFuture[]::new)).join();
     twice = cast(deployments.get(0).join());
     threadName = cast(deployments.get(1).join());
@@ -60,6 +62,7 @@ class RemoteFunctionTest {
     sleep = cast(deployments.get(5).join());
     logLines = cast(deployments.get(6).join());
     blockingAsync = cast(deployments.get(7).join());
+    flaky = cast(deployments.get(8).join());
   }
 
   @SuppressWarnings("unchecked")
@@ -69,7 +72,7 @@ class RemoteFunctionTest {
 
   @AfterAll
   static void teardown() {
-    for (RemoteFunction f : new RemoteFunction[] {twice, threadName, loopThreadName, withdraw, fail, sleep, logLines, blockingAsync}) {
+    for (RemoteFunction f : new RemoteFunction[] {twice, threadName, loopThreadName, withdraw, fail, sleep, logLines, blockingAsync, flaky}) {
       if (f != null) {
         f.teardown();
       }
@@ -131,6 +134,13 @@ class RemoteFunctionTest {
   @Test
   void anUncheckedExceptionIsThrownAsItself() {
     assertThatThrownBy(() -> fail.call("boom")).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+  }
+
+  @Test
+  void aRetryableFailureIsRetriedPerTheFunctionsPolicy() {
+    assertThat(flaky.call("a")).isEqualTo(3); // two failures, then the third attempt answers
+    assertThatThrownBy(() -> flaky.withTimeout(Duration.ofMillis(30)).call("b")) // no time left for a retry
+        .isInstanceOf(IllegalStateException.class).hasMessage("attempt 1 of b fails");
   }
 
   @Test
