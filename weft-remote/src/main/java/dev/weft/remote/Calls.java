@@ -243,6 +243,10 @@ final class Calls {
         String line;
         while ((line = in.readLine()) != null) {
           if (!line.startsWith(Wire.LOG)) {
+            // Read to the end before closing: the outcome is the last line, and closing a JDK
+            // response stream short of its end closes the connection, which the client may by then
+            // have handed back to its pool and to another call (seen with 64 concurrent callers).
+            in.skip(Long.MAX_VALUE);
             return line;
           }
           if (logs != null) {

@@ -87,6 +87,33 @@ class RemoteFunctionTest {
     assertThat(Workers.endpoint(twice).uri().getHost()).isEqualTo("127.0.0.1");
   }
 
+  /**
+   * Many callers sharing the pooled connections: a call must never disturb a connection another
+   * call is using (closing a response before its end once closed connections already reused).
+   */
+  @Test
+  void sixtyFourConcurrentCallersAllGetTheirOwnAnswers() throws Exception {
+    int callers = 64;
+    int callsEach = 150;
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+      for (int c = 0; c < callers; c++) {
+        int first = c * callsEach;
+        done.add(threads.submit(() -> {
+          for (int i = first; i < first + callsEach; i++) {
+            assertThat(twice.call(i)).isEqualTo(2 * i);
+          }
+          return callsEach;
+        }));
+      }
+      int total = 0;
+      for (var f : done) {
+        total += f.get();
+      }
+      assertThat(total).isEqualTo(callers * callsEach);
+    }
+  }
+
   @Test
   void syncByDefault_asyncPerCall_defaultSwitch_perCallOverrideWins() throws Exception {
     var order = new Fixtures.SleepOrder(300, null);
