@@ -27,10 +27,10 @@ public final class Examples {
 
   /**
    * The order in which groups are listed: the function model ({@code T}) first, then scopes
-   * ({@code A}), then the sync/async bridges ({@code B}).
+   * ({@code A}), then the sync/async bridges ({@code B}), then remote compute ({@code K}).
    * Groups not named here follow, alphabetically. Add a group here when its first example lands.
    */
-  private static final List<String> GROUP_ORDER = List.of("T", "A", "B");
+  private static final List<String> GROUP_ORDER = List.of("T", "A", "B", "K");
 
   /** Where an example sorts: its group's rank, the group itself, then its number. */
   private record SortKey(int rank, String group, int number) implements Comparable<SortKey> {
@@ -57,7 +57,7 @@ public final class Examples {
   private Examples() {}
 
   /**
-   * Returns every registered example, ordered by group ({@code T}, {@code A}, {@code B}, other
+   * Returns every registered example, ordered by group ({@code T}, {@code A}, {@code B}, {@code K}, other
    * groups after them alphabetically) and then by number, numerically:
    * {@code T1, T2, ..., T10, A1, ...}.
    *
