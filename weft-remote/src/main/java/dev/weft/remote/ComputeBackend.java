@@ -30,6 +30,12 @@ public interface ComputeBackend {
    * replica's endpoint once it answers again, restarting it if its worker is gone (another
    * caller may already have). Blocks at most the service's launch timeout.
    *
+   * <p>Callers also ask this after a reply was lost, and send the call again under its call id
+   * when the endpoint returned equals the one that lost it (and has a pid). So return an equal
+   * endpoint only while the same worker process serves the replica; a restarted worker must come
+   * back with another pid (or another address or token), since it would not know the call id and
+   * would run the call again.
+   *
    * @throws DeploymentException if it cannot be brought back
    */
   Endpoint recover(DeployedService service, int replica);

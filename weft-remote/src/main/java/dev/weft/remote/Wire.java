@@ -15,9 +15,11 @@ import java.util.concurrent.CompletionStage;
  * headers {@value #CALL_ID}, {@value #TIMEOUT} (milliseconds) and {@value #LOGS}; the reply is
  * {@code 200} with event lines: {@code log <json string>} any number of times while the call
  * runs (only when logs were asked for), then one {@code value <json>} or {@code error
- * <ErrorPayload json>}. {@code DELETE /v1/calls/{callId}} cancels a call; {@code GET
- * /v1/health} and {@code POST /v1/shutdown} are what they say. Every request carries {@code
- * Authorization: Bearer <token>}.
+ * <ErrorPayload json>}. A call id runs at most once per worker process: a request with the id of
+ * a call running there waits for it, and one with the id of a call it finished lately gets the
+ * kept outcome, either way as the outcome line alone. {@code DELETE /v1/calls/{callId}} cancels
+ * a call; {@code GET /v1/health} and {@code POST /v1/shutdown} are what they say. Every request
+ * carries {@code Authorization: Bearer <token>}.
  */
 final class Wire {
   static final String CALLS = "/v1/calls/";

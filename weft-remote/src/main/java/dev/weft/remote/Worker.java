@@ -40,11 +40,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to it on a loopback HTTP port, and runs them through a Weft engine (stage-returning methods
  * on its event loops under the blocked-loop watchdog, the rest on virtual threads). Nothing
  * named in a request is ever loaded: a request names a callable, looked up among those deployed.
+ *
+ * <p>A call id runs at most once in a worker process: a request whose {@value Wire#CALL_ID} is
+ * running attaches to that call, and one whose id finished lately is answered with the kept
+ * outcome ({@link KeptOutcomes}). That is what lets a caller whose reply was lost on the way send
+ * the call again without running it twice.
+ *
+ * <p>Thread-safe: requests are answered on virtual threads, one each, sharing the in-flight
+ * table and the kept outcomes (both safe for concurrent use); {@link #start} is called once,
+ * before any request.
  */
 final class Worker {
   private static final int MAX_BODY = 64 << 20;
   private static final Duration DEFAULT_TIMEOUT = FunctionInfo.defaultTimeout();
   private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
+  /**
+   * How long a call whose first reply could not be written keeps running, waiting for a resend
+   * to attach to it, before it is cancelled as unwanted. The failed write may mean the caller is
+   * gone, or only its connection (the caller then resends within moments).
+   */
+  private static final Duration RESEND_GRACE = Duration.ofSeconds(5);
 
   /** One way to run a callable: a method and (for a class) the instance it is called on. */
   private record Target(Method method, Object instance, DirectFunction fn, Type[] params, Type output) {}
@@ -58,7 +73,9 @@ final class Worker {
   private final Optional<Duration> ttl;
   private final Map<String, List<Target>> callables;
   private final Engine engine;
+  /** Calls running, by call id; a call leaves it only once its outcome is in {@link #kept}. */
   private final Map<String, WorkerCall> inFlight = new ConcurrentHashMap<>();
+  private final KeptOutcomes kept = KeptOutcomes.standard();
   /** Which call's code is running on which event-loop thread, to attribute blocked-loop reports. */
   private final Map<String, WorkerCall> onLoops = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
@@ -243,18 +260,32 @@ final class Worker {
       return;
     }
     String id = ex.getRequestHeaders().getFirst(Wire.CALL_ID);
-    WorkerCall call = new WorkerCall(id != null ? id : java.util.UUID.randomUUID().toString(),
-        "1".equals(ex.getRequestHeaders().getFirst(Wire.LOGS)));
-    run(target, args, timeout, call);
-    try {
-      respond(ex, call);
-    } finally {
-      inFlight.remove(call.id, call);
+    boolean logs = "1".equals(ex.getRequestHeaders().getFirst(Wire.LOGS));
+    WorkerCall call = new WorkerCall(id != null ? id : java.util.UUID.randomUUID().toString(), logs, id != null);
+    WorkerCall earlier = inFlight.putIfAbsent(call.id, call);
+    if (earlier != null) {
+      // A resend of a call still running here (its first reply was lost, or is still coming):
+      // wait for that call rather than run it again.
+      earlier.attach();
+      answerWithOutcome(ex, earlier);
+      return;
     }
+    String outcome = call.resendable ? kept.get(call.id) : null;
+    if (outcome != null) {
+      // A resend of a call that finished here. It is looked up only after this request holds the
+      // id in inFlight: a finishing call is kept before it leaves inFlight, so a resend finds it
+      // in one or the other. Resends that attached to this placeholder meanwhile get the same.
+      call.finish(outcome);
+      inFlight.remove(call.id, call);
+      answerWithOutcome(ex, call);
+      return;
+    }
+    run(target, args, timeout, call);
+    respond(ex, call);
   }
 
+  /** Starts a call that holds its id in {@link #inFlight}. */
   private void run(Target target, Object[] args, Duration timeout, WorkerCall call) {
-    inFlight.put(call.id, call);
     running.incrementAndGet();
     lastActivityNanos = System.nanoTime();
     Future<Object> f;
@@ -306,6 +337,24 @@ final class Worker {
     running.decrementAndGet();
     lastActivityNanos = System.nanoTime();
     call.finish(outcome);
+    try {
+      if (call.resendable && !kept.keep(call.id, outcome)) {
+        kept.keep(call.id, tooLargeToKeep(call, outcome));
+      }
+    } finally {
+      // Only now, once kept: a resend arriving in between must not find the id unknown and run it again.
+      inFlight.remove(call.id, call);
+    }
+  }
+
+  /**
+   * What a resend of a call whose outcome was too long to keep gets instead: a failure saying so.
+   * Something must be kept, since an id this worker does not know would run the call again.
+   */
+  private String tooLargeToKeep(WorkerCall call, String outcome) {
+    return error(new ServiceUnavailableException("call " + call.id + " ran on " + spec.name() + "/" + replica
+        + " (pid " + ProcessHandle.current().pid() + "), but its reply was lost and its outcome (" + outcome.length()
+        + " characters) is over the " + kept.maxOutcomeChars() + " a worker keeps to answer a resend with"));
   }
 
   private static String error(Throwable failure) {
@@ -316,15 +365,14 @@ final class Worker {
     return Wire.ERROR + Wire.CODEC.encode(ErrorPayload.of(t), ErrorPayload.class);
   }
 
+  /** The first reply to a call: its events as they come, or (no logs asked for) its outcome alone. */
   private void respond(HttpExchange ex, WorkerCall call) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     try {
       if (!call.wantsLogs) {
-        byte[] body = (call.take() + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
+        sendOutcome(ex, call.awaitOutcome());
         return;
       }
+      ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
       ex.sendResponseHeaders(200, 0);
       OutputStream out = ex.getResponseBody();
       while (true) {
@@ -333,7 +381,8 @@ final class Worker {
           out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
         } catch (IOException e) {
-          call.cancel(); // the caller is gone: nobody wants the result
+          call.dropLogs();
+          cancelUnlessResent(call);
           throw e;
         }
         if (WorkerCall.isOutcome(event)) {
@@ -344,6 +393,47 @@ final class Worker {
       call.cancel();
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * The reply to a resend: the outcome line alone, with a fixed length. The log lines went to the
+   * first reply, or were lost with it; they are not replayed.
+   */
+  private void answerWithOutcome(HttpExchange ex, WorkerCall call) throws IOException {
+    String outcome;
+    try {
+      outcome = call.awaitOutcome();
+    } catch (InterruptedException e) {
+      // Only this reply is abandoned: the call belongs to the request that started it.
+      Thread.currentThread().interrupt();
+      return;
+    }
+    sendOutcome(ex, outcome);
+  }
+
+  private static void sendOutcome(HttpExchange ex, String outcome) throws IOException {
+    byte[] body = (outcome + "\n").getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    ex.sendResponseHeaders(200, body.length);
+    ex.getResponseBody().write(body);
+  }
+
+  /**
+   * The first reply of a call could not be written: its caller is gone and nobody wants the
+   * result, or only its connection is and the caller sends the call again. The call is
+   * cancelled after {@link #RESEND_GRACE} unless a resend attached to it by then.
+   */
+  private void cancelUnlessResent(WorkerCall call) {
+    Thread.ofVirtual().name("weft-resend-grace").start(() -> {
+      try {
+        Thread.sleep(RESEND_GRACE);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!call.attached()) {
+        call.cancel();
+      }
+    });
   }
 
   private static void reply(HttpExchange ex, int status, String code, String message) throws IOException {

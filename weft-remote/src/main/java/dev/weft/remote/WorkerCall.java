@@ -4,12 +4,19 @@ import dev.weft.Future;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * One call running on a worker: the event lines its reply is made of (log lines while it runs,
- * then its outcome), fed by any thread and drained by the thread answering the HTTP request.
- * Thread-safe.
+ * One call running on a worker, under its call id: the event lines of its first reply (log lines
+ * while it runs, then its outcome) and, beside them, its outcome alone, which resends of the same
+ * call id attach to.
+ *
+ * <p>Thread-safe: it is fed by any thread (the call's code and the threads it starts, the
+ * engine finishing it); its events are drained by one thread, the one answering the request that
+ * started it; its outcome may be awaited by any number of threads (that one and those answering
+ * resends).
  */
 final class WorkerCall {
   /** The call whose code runs on this thread (inherited by threads it starts), for log routing. */
@@ -17,14 +24,20 @@ final class WorkerCall {
 
   final String id;
   final boolean wantsLogs;
+  /** Whether a caller can send this call again under its id (it came with one), so its outcome is worth keeping. */
+  final boolean resendable;
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+  private final CompletableFuture<String> outcome = new CompletableFuture<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private volatile Future<Object> future;
+  private volatile boolean attached;
   private boolean finished;
+  private boolean logsDropped;
 
-  WorkerCall(String id, boolean wantsLogs) {
+  WorkerCall(String id, boolean wantsLogs, boolean resendable) {
     this.id = id;
     this.wantsLogs = wantsLogs;
+    this.resendable = resendable;
   }
 
   void started(Future<Object> f) {
@@ -39,7 +52,7 @@ final class WorkerCall {
 
   /** Output written by the call's code: complete lines become log events. */
   synchronized void output(byte[] b, int off, int len) {
-    if (!wantsLogs || finished) {
+    if (!wantsLogs || finished || logsDropped) {
       return;
     }
     for (int i = off; i < off + len; i++) {
@@ -54,23 +67,53 @@ final class WorkerCall {
 
   /** A whole line from Weft itself (such as a blocked-loop report). */
   synchronized void log(String line) {
-    if (wantsLogs && !finished) {
+    if (wantsLogs && !finished && !logsDropped) {
       events.add(Wire.LOG + Wire.CODEC.encode(line, String.class));
     }
   }
 
+  /**
+   * The first reply can no longer be written: later log lines are dropped rather than queued for
+   * nobody (a resend gets the outcome only).
+   */
+  synchronized void dropLogs() {
+    logsDropped = true;
+    partial.reset();
+    events.clear();
+  }
+
   /** The outcome as its event line; later output is dropped. Called once. */
   synchronized void finish(String outcome) {
-    if (partial.size() > 0) {
+    if (partial.size() > 0 && !logsDropped) {
       emitPartial();
     }
     finished = true;
     events.add(outcome);
+    this.outcome.complete(outcome);
   }
 
-  /** The next event line, waiting for one; the outcome is the last. */
+  /** The next event line of the first reply, waiting for one; the outcome is the last. */
   String take() throws InterruptedException {
     return events.take();
+  }
+
+  /** The outcome line, waiting for it. */
+  String awaitOutcome() throws InterruptedException {
+    try {
+      return outcome.get();
+    } catch (ExecutionException never) {
+      throw new IllegalStateException("the outcome of a call is only ever completed normally", never);
+    }
+  }
+
+  /** A resend of this call id is waiting for it: whoever sent it still wants the outcome. */
+  void attach() {
+    attached = true;
+  }
+
+  /** Whether a resend ever attached to this call. */
+  boolean attached() {
+    return attached;
   }
 
   static boolean isOutcome(String event) {

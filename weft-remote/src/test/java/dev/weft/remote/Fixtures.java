@@ -69,6 +69,28 @@ public final class Fixtures {
     return attempt;
   }
 
+  private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> RUNS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Counts its runs per key (on the worker), sleeps printing a line every 50 ms, then answers with
+   * that count: a call that ran twice shows as 2. No retries, so the caller never runs it again on
+   * purpose.
+   */
+  @Function
+  public static int countRuns(RunOrder order) throws InterruptedException {
+    int run = RUNS.computeIfAbsent(order.key(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    System.out.println("run " + run + " of " + order.key());
+    long end = System.nanoTime() + order.millis() * 1_000_000;
+    for (long left = order.millis(); left > 0; left = (end - System.nanoTime()) / 1_000_000) {
+      Thread.sleep(Math.min(50, left));
+      System.out.println("still running");
+    }
+    return run;
+  }
+
+  public record RunOrder(String key, long millis) {}
+
   /** A class whose construction fails on the worker. */
   public static final class Broken {
     public Broken(String why) {
