@@ -6,10 +6,7 @@ import dev.weft.UsageException;
 import dev.weft.engine.FunctionInfo;
 import dev.weft.transport.ErrorPayload;
 import dev.weft.transport.RemoteException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,15 +27,25 @@ import java.util.function.Consumer;
 /**
  * Making remote calls. Each call runs on its own virtual thread: it sends the call to a
  * replica, passes streamed log lines on, and reads the outcome. It sends again when that is
- * safe (the request never reached a worker: the replica is restarted first) or allowed (the
- * function's retry policy, for a worker lost mid-call or a retryable failure). A timer fails
- * the call with {@link FunctionTimeoutException} shortly after its deadline if the worker's
- * own timeout report has not come by then; a call that times out or is cancelled is cancelled
- * on the worker too.
+ * safe (the request never reached a worker: the replica is restarted first; or the reply was
+ * lost but the worker that got the call still serves the replica: the same call id is sent
+ * again, which a worker runs at most once) or allowed (the function's retry policy, for a worker
+ * lost mid-call or a retryable failure). A timer fails the call with {@link
+ * FunctionTimeoutException} shortly after its deadline if the worker's own timeout report has not
+ * come by then; a call that times out or is cancelled is cancelled on the worker too.
+ *
+ * <p>Thread-safe: a call's state is its own; it is shared only with the threads that cancel or
+ * time it out, through volatile fields and {@link CompletableFuture}'s own guarantees.
  */
 final class Calls {
   /** How long past its deadline a call waits for the worker's own timeout report before giving up on it. */
   private static final Duration GRACE = Duration.ofMillis(500);
+  /**
+   * How many times one attempt is sent again, under its call id, to a worker that lost its reply
+   * but still serves the replica. Such resends are free (no retry used, no backoff) because the
+   * worker does not run the call again; the cap ends a path that loses every reply.
+   */
+  static final int MAX_RESENDS = 3;
   private static final ScheduledExecutorService TIMER = timer();
 
   private Calls() {}
@@ -89,7 +96,8 @@ final class Calls {
     private final CallTarget target;
     private final Duration timeout;
     private final Consumer<String> logs;
-    private final String body;
+    private final byte[] body;
+    private final String path;
     private final long deadline;
     private volatile Thread runner;
     private volatile Endpoint endpoint;
@@ -101,7 +109,8 @@ final class Calls {
       this.target = target;
       this.timeout = timeout;
       this.logs = logs;
-      this.body = body;
+      this.body = body.getBytes(StandardCharsets.UTF_8);
+      this.path = Wire.path(target.callable());
       this.deadline = System.nanoTime() + timeout.toNanos();
     }
 
@@ -156,12 +165,15 @@ final class Calls {
       int attempt = 1;
       while (!isDone()) {
         Endpoint e = service.pick();
+        // One id for every send of this attempt: a worker runs an id at most once, so a resend
+        // finds the call the first send started, or its outcome, instead of running it again.
+        // A new attempt (a retry) gets a new id, since it is meant to run again.
         String id = UUID.randomUUID().toString();
         endpoint = e;
         callId = id;
         String outcome;
         try {
-          outcome = exchange(e, id);
+          outcome = send(e, id);
         } catch (ConnectException notReached) {
           // Nothing ran: bring the replica back and send again, however many retries it has.
           recover(e, notReached);
@@ -177,8 +189,12 @@ final class Calls {
             attempt++;
             continue;
           }
-          throw new ServiceUnavailableException("the worker running " + target.display() + " (" + service.origin(e)
-              + ") stopped answering during the call, which may or may not have run: " + lost.getMessage()
+          throw new ServiceUnavailableException((lost instanceof RepliesLost
+                  ? "the replies of the worker running " + target.display() + " (" + service.origin(e) + ") were lost "
+                      + (MAX_RESENDS + 1) + " times in a row although it still answers; the call ran there at most once: "
+                  : "the worker running " + target.display() + " (" + service.origin(e)
+                      + ") stopped answering during the call, which may or may not have run: ")
+              + lost.getMessage()
               + (target.retries() == 0
                   ? "; it has no retries: give it @Function(retries = n) if running it again is safe"
                   : "; its " + target.retries() + " retries are used up or its timeout of " + timeout + " is near"), lost);
@@ -199,6 +215,58 @@ final class Calls {
         }
         completeExceptionally(failure);
         return;
+      }
+    }
+
+    /**
+     * Sends one attempt, and sends it again under the same id while its reply is lost (an
+     * IOException other than a refused connection) and the worker it went to is still the one
+     * serving the replica. The worker got the call and runs it once, so a resend attaches to it
+     * or gets its kept outcome. Such losses are a property of the connection, not of the call:
+     * a pooled connection the worker closed as it was reused, or the JDK's HTTP/1.1 pool handing
+     * a reply to the connection's idle watcher instead of the exchange (JDK-8357639, "Data
+     * received while in pool"), which the JDK fixes only in 26.
+     *
+     * @throws ConnectException if the first send reached no worker: nothing ran
+     * @throws IOException if the reply was lost and resending cannot get it: the worker is gone
+     *     or was replaced (the call may or may not have run), or the resends are used up ({@link
+     *     RepliesLost}), or the call's time is up
+     */
+    private String send(Endpoint e, String id) throws IOException, InterruptedException {
+      for (int resends = 0; ; resends++) {
+        try {
+          return exchange(e, id);
+        } catch (ConnectException refused) {
+          if (resends == 0) {
+            throw refused;
+          }
+          // Refused now, but an earlier send reached the worker: the call may have run on it.
+          throw new IOException("the worker refused a resend of the call, having got it before: " + refused, refused);
+        } catch (IOException lost) {
+          if (isDone() || !timeLeft() || !stillServing(e)) {
+            throw lost;
+          }
+          if (resends == MAX_RESENDS) {
+            throw new RepliesLost(lost);
+          }
+        }
+      }
+    }
+
+    /**
+     * Whether the worker behind {@code e} is alive and still the one serving its replica:
+     * recovering the replica returns the same endpoint (same pid, address and token) rather than
+     * another caller's or a fresh worker's. A new process would not know the call id and would run
+     * the call again, so a back end that cannot tell its processes apart (pid -1) gets no resends.
+     */
+    private boolean stillServing(Endpoint e) {
+      if (e.pid() < 0) {
+        return false;
+      }
+      try {
+        return service.recover(e).equals(e);
+      } catch (DeploymentException gone) {
+        return false; // the retry policy decides, and reports why the replica cannot be had
       }
     }
 
@@ -225,28 +293,22 @@ final class Calls {
     }
 
     /** Sends the call and returns its outcome line, passing log lines on as they arrive. */
-    private String exchange(Endpoint e, String id) throws IOException, InterruptedException {
+    private String exchange(Endpoint e, String id) throws IOException {
       long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-      HttpRequest request = HttpRequest.newBuilder(e.uri().resolve(Wire.path(target.callable())))
-          .header("Authorization", "Bearer " + e.token())
-          .header(Wire.CALL_ID, id)
-          .header(Wire.TIMEOUT, Long.toString(remainingMs))
-          .header(Wire.LOGS, logs != null ? "1" : "0")
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
-      HttpResponse<InputStream> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        if (response.statusCode() != 200) {
-          throw rejected(response.statusCode(), in);
+      Map<String, String> headers = Map.of(
+          "Authorization", "Bearer " + e.token(),
+          Wire.CALL_ID, id,
+          Wire.TIMEOUT, Long.toString(remainingMs),
+          Wire.LOGS, logs != null ? "1" : "0",
+          "Content-Type", "application/json");
+      try (WorkerHttp.Reply reply = WorkerHttp.SHARED.post(e.uri(), path, headers, body)) {
+        if (reply.status() != 200) {
+          throw rejected(reply.status(), reply.readAll());
         }
         String line;
-        while ((line = in.readLine()) != null) {
+        while ((line = reply.readLine()) != null) {
           if (!line.startsWith(Wire.LOG)) {
-            // Read to the end before closing: the outcome is the last line, and closing a JDK
-            // response stream short of its end closes the connection, which the client may by then
-            // have handed back to its pool and to another call (seen with 64 concurrent callers).
-            in.skip(Long.MAX_VALUE);
+            reply.drain(); // the outcome is the last line; reading to the end keeps the connection
             return line;
           }
           if (logs != null) {
@@ -257,8 +319,7 @@ final class Calls {
       throw new IOException("the worker closed the connection before the call's outcome");
     }
 
-    private UsageException rejected(int status, BufferedReader in) throws IOException {
-      String text = in.lines().reduce("", String::concat);
+    private UsageException rejected(int status, String text) {
       String message;
       try {
         @SuppressWarnings("unchecked")
@@ -280,6 +341,15 @@ final class Calls {
         return timedOut;
       }
       return t;
+    }
+  }
+
+  /** The replies of a live worker to one call id were lost every time it was sent. */
+  private static final class RepliesLost extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    RepliesLost(IOException last) {
+      super("the last: " + last, last);
     }
   }
 

@@ -2,9 +2,11 @@ package dev.weft.remote;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -136,6 +140,9 @@ final class LocalProcesses implements ComputeBackend {
       if (answers(r)) {
         return endpoint(replica, r);
       }
+      // Alive but not answering: hung, or so overloaded it is no use. Stop it before starting
+      // its replacement, so that no worker is left running that nothing calls or tears down.
+      ProcessHandle.of(r.pid()).ifPresent(LocalProcesses::kill);
       Replica fresh = start(name, replica, reg.launch());
       List<Replica> replicas = new ArrayList<>(reg.replicas());
       replicas.set(replica, fresh);
@@ -285,20 +292,43 @@ final class LocalProcesses implements ComputeBackend {
     }
   }
 
+  /**
+   * Whether the replica's process is alive and answers its health check. A check whose reply is
+   * lost is asked once more: the pooled client can lose one to no fault of the worker
+   * (JDK-8357639), and a wrong "no" replaces a healthy worker.
+   */
   private boolean answers(Replica r) {
     Optional<ProcessHandle> p = ProcessHandle.of(r.pid());
     if (p.isEmpty() || !p.get().isAlive()) {
       return false;
     }
+    for (int asked = 1; ; asked++) {
+      try {
+        HttpResponse<Void> res = Http.CLIENT.send(request(r, Wire.HEALTH).timeout(HEALTH_TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.discarding());
+        return res.statusCode() == 200;
+      } catch (HttpTimeoutException | ConnectException e) {
+        return false;
+      } catch (IOException e) {
+        if (asked == 2 || !p.get().isAlive()) {
+          return false;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  /** Kills a worker that does not answer, and waits (briefly) until it is gone. */
+  private static void kill(ProcessHandle worker) {
+    worker.destroyForcibly();
     try {
-      HttpResponse<Void> res = Http.CLIENT.send(request(r, Wire.HEALTH).timeout(HEALTH_TIMEOUT).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return res.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
+      worker.onExit().get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      // the replacement starts anyway; the kill signal was sent
     }
   }
 
