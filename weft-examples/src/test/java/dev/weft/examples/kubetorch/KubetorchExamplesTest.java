@@ -34,8 +34,8 @@ final class KubetorchExamplesTest {
     assertThat(millis(line(lines, "datastep-processdata ready"))).isGreaterThanOrEqualTo(1000);
     assertThat(millis(line(lines, "trainstep-trainmodel ready"))).isGreaterThanOrEqualTo(1500);
     assertThat(millis(line(lines, "evalstep-evaluatemodel ready"))).isGreaterThanOrEqualTo(2000);
-    // One after another, the classes' loading alone would take 4.5 s.
-    assertThat(elapsedMs(lines)).isBetween(2000L, 4000L);
+    // One after another, the classes' loading alone would take 4.5 s (and three JVM starts more).
+    assertThat(elapsedMs(lines)).isBetween(2000L, 4500L);
     assertThat(lastLine(lines)).isEqualTo("processData(21) = 42, trainModel(3) = model-3, evaluateModel(model-3) = 0.95");
   }
 
