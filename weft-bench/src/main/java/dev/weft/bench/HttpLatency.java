@@ -339,19 +339,6 @@ public final class HttpLatency {
     }
   }
 
-  /** Growable array of longs, one per client thread. */
-  private static final class Samples {
-    long[] values = new long[1 << 16];
-    int size;
-
-    void add(long v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-  }
-
   private interface ClientFactory {
     Client open();
   }

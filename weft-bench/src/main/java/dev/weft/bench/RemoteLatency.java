@@ -570,19 +570,6 @@ public final class RemoteLatency {
     return String.format(Locale.ROOT, format + ".." + format, v[0], v[v.length - 1]);
   }
 
-  /** Growable array of longs, one per caller thread. */
-  private static final class Samples {
-    long[] values = new long[1 << 14];
-    int size;
-
-    void add(long v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-  }
-
   /**
    * Replies a side lost and sent again, and why: the first few distinct reasons, so that the run
    * tells JDK-8357639 ("Data received while in pool") from anything else.

@@ -1,7 +1,5 @@
 package dev.weft.examples.kubetorch;
 
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
-
 import dev.weft.Function;
 import dev.weft.examples.Check;
 import dev.weft.examples.Example;
@@ -91,13 +89,13 @@ public final class K1ConcurrentDeploy implements Example {
     CompletableFuture<RemoteFn1<Integer, Integer>> data = Remote.fn(DataStep::processData).toAsync(compute);
     CompletableFuture<RemoteFn1<Integer, String>> train = Remote.fn(TrainStep::trainModel).toAsync(compute);
     CompletableFuture<RemoteFn1<String, Double>> eval = Remote.fn(EvalStep::evaluateModel).toAsync(compute);
-    out.println("three toAsync calls returned after " + millisSince(start) + " ms");
-    CompletableFuture<Long> dataReady = data.thenApply(fn -> millisSince(start));
-    CompletableFuture<Long> trainReady = train.thenApply(fn -> millisSince(start));
-    CompletableFuture<Long> evalReady = eval.thenApply(fn -> millisSince(start));
+    out.println("three toAsync calls returned after " + Elapsed.since(start) + " ms");
+    CompletableFuture<Long> dataReady = data.thenApply(fn -> Elapsed.since(start));
+    CompletableFuture<Long> trainReady = train.thenApply(fn -> Elapsed.since(start));
+    CompletableFuture<Long> evalReady = eval.thenApply(fn -> Elapsed.since(start));
     try {
       CompletableFuture.allOf(dataReady, trainReady, evalReady).join(); // asyncio.gather
-      long elapsed = millisSince(start);
+      long elapsed = Elapsed.since(start);
       out.println(data.join().serviceName() + " ready after " + dataReady.join() + " ms (loads in 1000 ms)");
       out.println(train.join().serviceName() + " ready after " + trainReady.join() + " ms (loads in 1500 ms)");
       out.println(eval.join().serviceName() + " ready after " + evalReady.join() + " ms (loads in 2000 ms)");
@@ -115,9 +113,5 @@ public final class K1ConcurrentDeploy implements Example {
         Teardown.whenDeployed(deployment);
       }
     }
-  }
-
-  private static long millisSince(long start) {
-    return NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 }

@@ -1,7 +1,5 @@
 package dev.weft.examples.kubetorch;
 
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
-
 import dev.weft.Function;
 import dev.weft.examples.Check;
 import dev.weft.examples.Example;
@@ -58,24 +56,24 @@ public final class K3CallModes implements Example {
     try {
       long t = System.nanoTime();
       int two = square.call(2);
-      out.println("call(2) blocked for " + millisSince(t) + " ms");
+      out.println("call(2) blocked for " + Elapsed.since(t) + " ms");
 
       t = System.nanoTime();
       CompletableFuture<Integer> three = square.callAsync(3);
-      out.println("callAsync(3) returned after " + millisSince(t) + " ms, done: " + three.isDone());
+      out.println("callAsync(3) returned after " + Elapsed.since(t) + " ms, done: " + three.isDone());
 
       t = System.nanoTime();
       CompletableFuture<Integer> four = square.invoke(4);
-      out.println("invoke(4) with the sync default blocked for " + millisSince(t) + " ms, done: " + four.isDone());
+      out.println("invoke(4) with the sync default blocked for " + Elapsed.since(t) + " ms, done: " + four.isDone());
 
       RemoteFn1<Integer, Integer> asyncByDefault = square.withAsyncDefault(true);
       t = System.nanoTime();
       CompletableFuture<Integer> five = asyncByDefault.invoke(5);
-      out.println("invoke(5) with the async default returned after " + millisSince(t) + " ms, done: " + five.isDone());
+      out.println("invoke(5) with the async default returned after " + Elapsed.since(t) + " ms, done: " + five.isDone());
 
       t = System.nanoTime();
       int six = asyncByDefault.call(6);
-      out.println("call(6) on the async-default handle blocked for " + millisSince(t) + " ms");
+      out.println("call(6) on the async-default handle blocked for " + Elapsed.since(t) + " ms");
 
       List<Integer> answers = List.of(two, three.join(), four.join(), five.join(), six);
       out.println("answers: " + answers);
@@ -83,9 +81,5 @@ public final class K3CallModes implements Example {
     } finally {
       square.teardown();
     }
-  }
-
-  private static long millisSince(long start) {
-    return NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 }

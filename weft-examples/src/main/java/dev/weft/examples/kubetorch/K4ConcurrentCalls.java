@@ -1,6 +1,5 @@
 package dev.weft.examples.kubetorch;
 
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.weft.Function;
@@ -60,12 +59,12 @@ public final class K4ConcurrentCalls implements Example {
     try {
       long start = System.nanoTime();
       List<Integer> three = gather(slowProcess, 3);
-      out.println("3 calls gathered: " + three + " in " + millisSince(start) + " ms");
+      out.println("3 calls gathered: " + three + " in " + Elapsed.since(start) + " ms");
       Check.expect("the 3 gathered calls", three, List.of(10, 20, 30));
 
       start = System.nanoTime();
       List<Integer> twenty = gather(slowProcess, 20);
-      out.println("elapsed: " + millisSince(start) + " ms");
+      out.println("elapsed: " + Elapsed.since(start) + " ms");
       out.println("20 concurrent calls: " + twenty);
       Check.expect("the 20 concurrent calls", twenty, IntStream.rangeClosed(1, 20).mapToObj(i -> i * 10).toList());
     } finally {
@@ -77,9 +76,5 @@ public final class K4ConcurrentCalls implements Example {
   private static List<Integer> gather(RemoteFn1<Integer, Integer> fn, int n) {
     List<CompletableFuture<Integer>> calls = IntStream.rangeClosed(1, n).mapToObj(fn::callAsync).toList();
     return calls.stream().map(CompletableFuture::join).toList();
-  }
-
-  private static long millisSince(long start) {
-    return NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 }

@@ -1,7 +1,6 @@
 package dev.weft.examples.kubetorch;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
 
 import dev.weft.Function;
 import dev.weft.examples.Check;
@@ -73,9 +72,9 @@ public final class K5FireAndForget implements Example {
       long start = System.nanoTime();
       CompletableFuture<String> training = trainFn.callAsync(3); // started; nobody waits yet
       List<Integer> data = fetchFn.call("local://dataset");
-      out.println("data " + data + " fetched after " + millisSince(start) + " ms; training done: " + training.isDone());
+      out.println("data " + data + " fetched after " + Elapsed.since(start) + " ms; training done: " + training.isDone());
       String model = training.join();
-      out.println("elapsed: " + millisSince(start) + " ms");
+      out.println("elapsed: " + Elapsed.since(start) + " ms");
       String result = model + ", data " + data;
       out.println(result);
       Check.expect("the workflow", result, "model after 3 epochs, data [3, 1, 4, 1, 5]");
@@ -83,9 +82,5 @@ public final class K5FireAndForget implements Example {
       Teardown.whenDeployed(trainDeployment);
       Teardown.whenDeployed(fetchDeployment);
     }
-  }
-
-  private static long millisSince(long start) {
-    return NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 }

@@ -1,7 +1,5 @@
 package dev.weft.examples.kubetorch;
 
-import static java.util.concurrent.TimeUnit.NANOSECONDS;
-
 import com.sun.net.httpserver.HttpServer;
 import dev.weft.Function;
 import dev.weft.examples.Check;
@@ -123,7 +121,7 @@ public final class K7CompleteExample implements Example {
       CompletableFuture<Model> model = trainFn.callAsync(4);
       CompletableFuture<Dataset> data = fetchFn.callAsync(datasetUrl);
       Result result = model.thenCombine(data, Result::new).join();
-      out.println("elapsed: " + NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+      out.println("elapsed: " + Elapsed.since(start) + " ms");
       String json = JSON.encode(result, Result.class);
       out.println(json);
       Check.expect("the result", json, "{\"model\":{\"loss\":0.123,\"accuracy\":0.95},"
