@@ -43,8 +43,12 @@ final class WorkerHttp {
 
   private static final int CONNECT_TIMEOUT_MS = 5_000;
   private static final Duration MAX_IDLE = Duration.ofSeconds(20);
-  /** Idle connections kept per worker address; beyond that, a finished connection is closed. */
-  private static final int MAX_IDLE_CONNECTIONS = 256;
+  /**
+   * Idle connections kept per worker address; beyond that, a finished connection is closed. Under
+   * the JDK server's own limit (200 idle connections, then it closes some), so that the pool does
+   * not keep connections the worker is about to close.
+   */
+  private static final int MAX_IDLE_CONNECTIONS = 128;
   private static final int MAX_HEADER_LINE = 16 << 10;
 
   private final Map<InetSocketAddress, Pool> pools = new ConcurrentHashMap<>();

@@ -36,6 +36,10 @@ class RemoteServiceTest {
       assertThat(later.get(10, TimeUnit.SECONDS)).isEqualTo(20);
       assertThat(counter.addLater(1).toCompletableFuture().get(10, TimeUnit.SECONDS)).isEqualTo(21);
       assertThat(counter.toString()).contains("CounterService on counter");
+      // Megabytes each way, with and without streamed logs (fixed-length and chunked replies).
+      String big = "ø".repeat(3 << 20);
+      assertThat(counter.greet(big)).hasSize(big.length() + "hello, ".length()).endsWith("øø");
+      assertThat(service.withLogs(logs::add).proxy(Fixtures.Counter.class).greet(big)).isEqualTo("hello, " + big);
     } finally {
       service.teardown();
     }
