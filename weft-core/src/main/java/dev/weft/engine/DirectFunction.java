@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A reflected method run as a Weft call on a given engine, outside any request: how a remote
- * worker runs what was deployed to it. Calls dispatch as local ones do (a method returning a
+ * A reflected method run as a Weft call with a body of the caller's choosing: on a given engine,
+ * outside any request, as a remote worker runs what was deployed to it ({@link #start}); or as a
+ * Weft handle whose calls run the body, as a remote caller makes its functions composable
+ * ({@link #handle}). Calls dispatch as local ones do (a method returning a
  * {@code CompletionStage} is invoked on an event loop under the engine's blocked-loop watchdog,
  * any other on a virtual thread named {@code weft-call}), are bounded by a per-call timeout, and
  * are cancelled by {@link Future#cancel()}. They are never retried here: the caller decides.
@@ -61,6 +63,35 @@ public final class DirectFunction {
     CallFuture<Object> call = new CallFuture<>(spec, args.clone(), root, root.nextChildId('c', def), -1, null);
     call.run();
     return call;
+  }
+
+  /**
+   * A Weft handle ({@code Fn0} … {@code Fn5}, by the method's parameter count) whose calls run
+   * {@code body} in place of the method: how another layer (remote compute) makes its calls
+   * compose as local ones do. Its calls dispatch as {@link #start} says, take futures as
+   * arguments, map, reduce and tail-call like any handle's, and inside a request are journaled
+   * and replayed by their durable ids (the method's name stands in them). The engine never
+   * retries them (the body's layer owns that) and stops a call after {@code timeout}.
+   *
+   * @throws IllegalArgumentException if the method has more than 5 parameters, or {@code timeout}
+   *     is not positive
+   */
+  public Object handle(Duration timeout, Body body) {
+    Objects.requireNonNull(body, "body");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+    FunctionSpec spec = new FunctionSpec(FunctionDef.direct(method, name, timeout), body::invoke);
+    return switch (method.getParameterCount()) {
+      case 0 -> new Handle0<>(spec);
+      case 1 -> new Handle1<>(spec);
+      case 2 -> new Handle2<>(spec);
+      case 3 -> new Handle3<>(spec);
+      case 4 -> new Handle4<>(spec);
+      case 5 -> new Handle5<>(spec);
+      default -> throw new IllegalArgumentException(name + " takes " + method.getParameterCount()
+          + " parameters; a Weft handle takes at most 5");
+    };
   }
 
   private FunctionDef definition(Duration timeout) {

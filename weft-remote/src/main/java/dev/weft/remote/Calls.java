@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  */
 final class Calls {
   /** How long past its deadline a call waits for the worker's own timeout report before giving up on it. */
-  private static final Duration GRACE = Duration.ofMillis(500);
+  static final Duration GRACE = Duration.ofMillis(500);
   /**
    * How many times one attempt is sent again, under its call id, to a worker that lost its reply
    * but still serves the replica. Such resends are free (no retry used, no backoff) because the
@@ -73,6 +73,26 @@ final class Calls {
       throw new CancellationException("interrupted while waiting for remote call " + function);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause(), function);
+    }
+  }
+
+  /**
+   * Waits for a call as a Weft engine's call body does: its value, or its failure thrown as it is
+   * (checked ones included: the engine wraps them as it does for local calls). An interrupt (the
+   * engine's timeout or cancellation) cancels the call, on the worker too.
+   */
+  static Object awaitAsIs(CompletableFuture<?> call) throws Exception {
+    try {
+      return call.get();
+    } catch (InterruptedException e) {
+      call.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable t = e.getCause();
+      if (t instanceof Exception x) {
+        throw x;
+      }
+      throw (Error) t;
     }
   }
 

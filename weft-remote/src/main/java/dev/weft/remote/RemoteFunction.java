@@ -1,5 +1,6 @@
 package dev.weft.remote;
 
+import dev.weft.engine.DirectFunction;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,12 @@ import java.util.concurrent.CompletableFuture;
  * worker dies during a call the call is retried on a restarted worker if the function's
  * {@code @Function(retries)} allows, else it fails with {@link ServiceUnavailableException}.
  *
+ * <p><b>As a Weft function.</b> {@code asFn()} returns the function as a Weft handle ({@code
+ * Fn0} … {@code Fn5}) whose calls go to the service: it composes as local functions do (futures
+ * as arguments, map and reduce, scopes, tail calls), and its calls inside a durable request are
+ * journaled. Its calls behave as {@code call}'s do (this handle's timeout and logs, the
+ * function's retries), with failures reported as local calls report them.
+ *
  * <p>Handles are immutable and thread-safe; the {@code with...} methods return new handles to
  * the same service.
  */
@@ -34,6 +41,8 @@ public abstract sealed class RemoteFunction
   final Service service;
   final CallTarget target;
   final CallOptions options;
+  /** Made on first use of {@code asFn()}; racing threads may each make one, all equivalent. */
+  private volatile Object weftHandle;
 
   RemoteFunction(Service service, CallTarget target, CallOptions options) {
     this.service = service;
@@ -69,6 +78,25 @@ public abstract sealed class RemoteFunction
   /** Stops the service (all its replicas) for every caller. Calls on any handle to it then fail. */
   public final void teardown() {
     service.teardown();
+  }
+
+  /**
+   * The Weft handle behind {@code asFn()}: calls through {@link Calls} (so with this handle's
+   * timeout, logs and the function's retries), stopped by the engine a little after the call's
+   * own deadline, so that the remote layer's timeout (which also cancels the call on the worker)
+   * is the one reported.
+   */
+  final Object weftHandle() {
+    Object h = weftHandle;
+    if (h == null) {
+      DirectFunction fn = DirectFunction.of(target.policy().orElseThrow().method(), target.display());
+      Duration engineTimeout = timeout().plus(Calls.GRACE).plusSeconds(1);
+      h = fn.handle(engineTimeout, fn.onLoop()
+          ? args -> Calls.start(service, target, options, args) // a stage: nothing blocks the event loop
+          : args -> Calls.awaitAsIs(Calls.start(service, target, options, args)));
+      weftHandle = h;
+    }
+    return h;
   }
 
   final <R> R callNow(Object[] args) {
