@@ -327,6 +327,9 @@ final class Calls {
         }
         String line;
         while ((line = reply.readLine()) != null) {
+          if (line.equals(Wire.PING)) {
+            continue;
+          }
           if (!line.startsWith(Wire.LOG)) {
             reply.drain(); // the outcome is the last line; reading to the end keeps the connection
             return line;

@@ -14,8 +14,9 @@ import java.util.concurrent.CompletionStage;
  * <p>{@code POST /v1/calls/{callable}} with the arguments as a JSON array (declared types),
  * headers {@value #CALL_ID}, {@value #TIMEOUT} (milliseconds) and {@value #LOGS}; the reply is
  * {@code 200} with event lines: {@code log <json string>} any number of times while the call
- * runs (only when logs were asked for), then one {@code value <json>} or {@code error
- * <ErrorPayload json>}. A call id runs at most once per worker process: a request with the id of
+ * runs (only when logs were asked for), {@value #PING} lines on a reply silent for a second
+ * (callers skip them; a failed write tells the worker its caller is gone), then one {@code value
+ * <json>} or {@code error <ErrorPayload json>}. A call id runs at most once per worker process: a request with the id of
  * a call running there waits for it, and one with the id of a call it finished lately gets the
  * kept outcome, either way as the outcome line alone. {@code DELETE /v1/calls/{callId}} cancels
  * a call; {@code GET /v1/health} and {@code POST /v1/shutdown} are what they say. Every request
@@ -31,6 +32,8 @@ final class Wire {
   static final String LOG = "log ";
   static final String VALUE = "value ";
   static final String ERROR = "error ";
+  /** A line a worker writes on a silent reply to learn whether its caller is still there; callers skip it. */
+  static final String PING = "ping";
   static final String TOKEN_ENV = "WEFT_WORKER_TOKEN";
   static final JsonCodec CODEC = JsonCodec.standard();
 

@@ -60,6 +60,8 @@ final class Worker {
    * gone, or only its connection (the caller then resends within moments).
    */
   private static final Duration RESEND_GRACE = Duration.ofSeconds(5);
+  /** How long a reply stays silent before the worker writes a ping on it (to learn whether its caller is still there). */
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
   /** One way to run a callable: a method and (for a class) the instance it is called on. */
   private record Target(Method method, Object instance, DirectFunction fn, Type[] params, Type output) {}
@@ -365,27 +367,37 @@ final class Worker {
     return Wire.ERROR + Wire.CODEC.encode(ErrorPayload.of(t), ErrorPayload.class);
   }
 
-  /** The first reply to a call: its events as they come, or (no logs asked for) its outcome alone. */
+  /**
+   * The first reply to a call. One that ends within a {@link #HEARTBEAT} with no logs asked for
+   * gets its outcome alone, with a fixed length. Otherwise the reply streams: the log lines as they
+   * come, a {@value Wire#PING} line after each heartbeat without one, then the outcome. The pings
+   * are how a worker learns that a caller went away without a word (its process died): writing to
+   * its connection fails, and the call is then stopped ({@link #cancelUnlessResent}) instead of
+   * running to its deadline for nobody.
+   */
   private void respond(HttpExchange ex, WorkerCall call) throws IOException {
     try {
       if (!call.wantsLogs) {
-        sendOutcome(ex, call.awaitOutcome());
-        return;
+        String outcome = call.awaitOutcome(HEARTBEAT);
+        if (outcome != null) {
+          sendOutcome(ex, outcome);
+          return;
+        }
       }
       ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
       ex.sendResponseHeaders(200, 0);
       OutputStream out = ex.getResponseBody();
       while (true) {
-        String event = call.take();
+        String event = call.nextEvent(HEARTBEAT);
         try {
-          out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
+          out.write(((event != null ? event : Wire.PING) + "\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
         } catch (IOException e) {
           call.dropLogs();
           cancelUnlessResent(call);
           throw e;
         }
-        if (WorkerCall.isOutcome(event)) {
+        if (event != null && WorkerCall.isOutcome(event)) {
           return;
         }
       }

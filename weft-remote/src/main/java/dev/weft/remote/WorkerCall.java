@@ -3,10 +3,13 @@ package dev.weft.remote;
 import dev.weft.Future;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One call running on a worker, under its call id: the event lines of its first reply (log lines
@@ -92,9 +95,20 @@ final class WorkerCall {
     this.outcome.complete(outcome);
   }
 
-  /** The next event line of the first reply, waiting for one; the outcome is the last. */
-  String take() throws InterruptedException {
-    return events.take();
+  /** The next event line of the first reply, waiting at most {@code wait}; null if none came by then. */
+  String nextEvent(Duration wait) throws InterruptedException {
+    return events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** The outcome line, waiting at most {@code wait} for it; null if the call had not finished by then. */
+  String awaitOutcome(Duration wait) throws InterruptedException {
+    try {
+      return outcome.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException notYet) {
+      return null;
+    } catch (ExecutionException never) {
+      throw new IllegalStateException("the outcome of a call is only ever completed normally", never);
+    }
   }
 
   /** The outcome line, waiting for it. */

@@ -59,8 +59,11 @@ public final class Fixtures {
 
   private static final java.util.Map<String, Integer> ATTEMPTS = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Fails its first two attempts per key (on the worker), then answers with the attempt number. */
-  @Function(retries = 2, backoff = @dev.weft.Backoff(initial = "50ms", max = "100ms"))
+  /**
+   * Fails its first two attempts per key (on the worker), then answers with the attempt number.
+   * No jitter: a test counts on the first retry waiting the whole 50 ms.
+   */
+  @Function(retries = 2, backoff = @dev.weft.Backoff(initial = "50ms", max = "100ms", jitter = 0))
   public static int flaky(String key) {
     int attempt = ATTEMPTS.merge(key, 1, Integer::sum);
     if (attempt < 3) {

@@ -105,13 +105,37 @@ class WorkerFailureTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
   }
 
-  private static void awaitInFlight(RemoteFunction f, int n) {
+  /** Kubetorch leaves such a call running; here the worker notices the gone caller (its pings fail) and stops the call. */
+  @Test
+  void aCallWhoseCallerProcessDiedIsCancelledOnTheWorker() throws Exception {
+    RemoteFn1<Fixtures.SleepOrder, String> sleep = Remote.fn(Fixtures::sleep).name("orphaned-sleep")
+        .backend(Workers.at(registry)).to();
+    Path marker = registry.resolve("interrupted");
+    Process caller = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), CallAndWait.class.getName(), registry.toString(), "orphaned-sleep",
+        marker.toString()).redirectErrorStream(true).redirectOutput(registry.resolve("caller.log").toFile()).start();
+    try {
+      awaitInFlight(sleep, 1);
+      caller.destroyForcibly();
+      assertThat(caller.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // The call sleeps 60 s unless it is interrupted: about 2 s of pings and a 5 s grace stop it.
+      await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(marker));
+      await().atMost(Duration.ofSeconds(5)).until(() -> healthInFlight(sleep) == 0);
+    } finally {
+      caller.destroyForcibly();
+      sleep.teardown();
+    }
+  }
+
+  private static int healthInFlight(RemoteFunction f) throws Exception {
     Endpoint e = Workers.endpoint(f);
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create(e.uri() + Wire.HEALTH)).header("Authorization", "Bearer " + e.token()).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      return ((Worker.Health) Wire.CODEC.decode(r.body(), Worker.Health.class)).inFlight() >= n;
-    });
+    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(e.uri() + Wire.HEALTH)).header("Authorization", "Bearer " + e.token()).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return ((Worker.Health) Wire.CODEC.decode(r.body(), Worker.Health.class)).inFlight();
+  }
+
+  private static void awaitInFlight(RemoteFunction f, int n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthInFlight(f) >= n);
   }
 }
