@@ -105,6 +105,7 @@ final class Worker {
     server.createContext("/", this::handle);
     server.start();
     ttl.ifPresent(this::watchIdle);
+    Thread.ofPlatform().daemon().name("weft-worker-heartbeat").start(this::heartbeat);
     return server.getAddress().getPort();
   }
 
@@ -368,42 +369,60 @@ final class Worker {
   }
 
   /**
-   * The first reply to a call. One that ends within a {@link #HEARTBEAT} with no logs asked for
-   * gets its outcome alone, with a fixed length. Otherwise the reply streams: the log lines as they
-   * come, a {@value Wire#PING} line after each heartbeat without one, then the outcome. The pings
-   * are how a worker learns that a caller went away without a word (its process died): writing to
-   * its connection fails, and the call is then stopped ({@link #cancelUnlessResent}) instead of
-   * running to its deadline for nobody.
+   * The first reply to a call. One that ends before its first {@link #HEARTBEAT} with no logs
+   * asked for gets its outcome alone, with a fixed length. Otherwise the reply streams: the log
+   * lines as they come, a {@value Wire#PING} line after each heartbeat without one (added by
+   * {@link #heartbeat}), then the outcome. The pings are how a worker learns that a caller went
+   * away without a word (its process died): writing to its connection fails, and the call is then
+   * stopped ({@link #cancelUnlessResent}) instead of running to its deadline for nobody.
    */
   private void respond(HttpExchange ex, WorkerCall call) throws IOException {
     try {
-      if (!call.wantsLogs) {
-        String outcome = call.awaitOutcome(HEARTBEAT);
-        if (outcome != null) {
-          sendOutcome(ex, outcome);
-          return;
-        }
+      String event = call.nextEvent();
+      if (!call.wantsLogs && WorkerCall.isOutcome(event)) {
+        sendOutcome(ex, event);
+        return;
       }
       ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
       ex.sendResponseHeaders(200, 0);
       OutputStream out = ex.getResponseBody();
       while (true) {
-        String event = call.nextEvent(HEARTBEAT);
         try {
-          out.write(((event != null ? event : Wire.PING) + "\n").getBytes(StandardCharsets.UTF_8));
+          out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
           out.flush();
         } catch (IOException e) {
           call.dropLogs();
           cancelUnlessResent(call);
           throw e;
         }
-        if (event != null && WorkerCall.isOutcome(event)) {
+        if (WorkerCall.isOutcome(event)) {
           return;
         }
+        event = call.nextEvent();
       }
     } catch (InterruptedException e) {
       call.cancel();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Once a {@link #HEARTBEAT}, a ping for every running call whose reply has been silent that long.
+   * One thread for all calls, so that a reply's thread waits without a timer (a timed wait per
+   * call costs the short calls, which are most of them).
+   */
+  private void heartbeat() {
+    long silence = HEARTBEAT.toNanos();
+    while (true) {
+      try {
+        Thread.sleep(HEARTBEAT);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (WorkerCall call : inFlight.values()) {
+        call.pingIfSilent(now, silence);
+      }
     }
   }
 

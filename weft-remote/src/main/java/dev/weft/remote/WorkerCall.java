@@ -3,13 +3,10 @@ package dev.weft.remote;
 import dev.weft.Future;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * One call running on a worker, under its call id: the event lines of its first reply (log lines
@@ -36,6 +33,8 @@ final class WorkerCall {
   private volatile boolean attached;
   private boolean finished;
   private boolean logsDropped;
+  /** When the first reply last got a line (or the call began), for {@link #pingIfSilent}. */
+  private long lastEventNanos = System.nanoTime();
 
   WorkerCall(String id, boolean wantsLogs, boolean resendable) {
     this.id = id;
@@ -72,6 +71,7 @@ final class WorkerCall {
   synchronized void log(String line) {
     if (wantsLogs && !finished && !logsDropped) {
       events.add(Wire.LOG + Wire.CODEC.encode(line, String.class));
+      lastEventNanos = System.nanoTime();
     }
   }
 
@@ -95,19 +95,20 @@ final class WorkerCall {
     this.outcome.complete(outcome);
   }
 
-  /** The next event line of the first reply, waiting at most {@code wait}; null if none came by then. */
-  String nextEvent(Duration wait) throws InterruptedException {
-    return events.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+  /** The next event line of the first reply, waiting for one: a log line, a ping, or (the last) the outcome. */
+  String nextEvent() throws InterruptedException {
+    return events.take();
   }
 
-  /** The outcome line, waiting at most {@code wait} for it; null if the call had not finished by then. */
-  String awaitOutcome(Duration wait) throws InterruptedException {
-    try {
-      return outcome.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException notYet) {
-      return null;
-    } catch (ExecutionException never) {
-      throw new IllegalStateException("the outcome of a call is only ever completed normally", never);
+  /**
+   * Adds a {@value Wire#PING} line to the first reply if it has had no line for {@code silenceNanos}
+   * (and the call is still running): writing it is how the worker learns whether the caller is
+   * still there.
+   */
+  synchronized void pingIfSilent(long nowNanos, long silenceNanos) {
+    if (!finished && !logsDropped && nowNanos - lastEventNanos >= silenceNanos) {
+      events.add(Wire.PING);
+      lastEventNanos = nowNanos;
     }
   }
 
@@ -131,12 +132,13 @@ final class WorkerCall {
   }
 
   static boolean isOutcome(String event) {
-    return !event.startsWith(Wire.LOG);
+    return !event.startsWith(Wire.LOG) && !event.equals(Wire.PING);
   }
 
   private void emitPartial() {
     String line = partial.toString(StandardCharsets.UTF_8);
     partial.reset();
     events.add(Wire.LOG + Wire.CODEC.encode(line, String.class));
+    lastEventNanos = System.nanoTime();
   }
 }
