@@ -18,14 +18,15 @@ import java.util.Optional;
  * @param policy the {@code @Function} options, when the method has them (retries and backoff)
  * @param timeout the default per-call timeout
  * @param loader where exception classes named by the worker are looked up
+ * @param items the element type of a streamed result (the method returns a {@code Stream}), else empty
  */
 record CallTarget(String callable, String display, Type[] params, Type output, Optional<FunctionInfo> policy,
-    Duration timeout, ClassLoader loader) {
+    Duration timeout, ClassLoader loader, Optional<Type> items) {
 
   static CallTarget function(FunctionInfo info) {
     Method m = info.method();
     return new CallTarget(info.name(), info.name(), m.getGenericParameterTypes(), info.outputType(), Optional.of(info),
-        info.timeout().orElse(FunctionInfo.defaultTimeout()), m.getDeclaringClass().getClassLoader());
+        info.timeout().orElse(FunctionInfo.defaultTimeout()), m.getDeclaringClass().getClassLoader(), Wire.streamedItems(m));
   }
 
   /** A class service's method; its {@code @Function} options apply if it has the annotation. */
@@ -34,7 +35,8 @@ record CallTarget(String callable, String display, Type[] params, Type output, O
         ? Optional.of(FunctionInfo.of(m)) : Optional.empty();
     return new CallTarget(m.getName(), m.getDeclaringClass().getSimpleName() + "." + m.getName(),
         m.getGenericParameterTypes(), Wire.outputType(m), info,
-        info.flatMap(FunctionInfo::timeout).orElse(FunctionInfo.defaultTimeout()), m.getDeclaringClass().getClassLoader());
+        info.flatMap(FunctionInfo::timeout).orElse(FunctionInfo.defaultTimeout()), m.getDeclaringClass().getClassLoader(),
+        Wire.streamedItems(m));
   }
 
   int retries() {

@@ -119,6 +119,10 @@ final class Calls {
     private final byte[] body;
     private final String path;
     private final long deadline;
+    /** The items of a streamed result (the function returns a {@code Stream}), else null. */
+    private final ItemStream items;
+    /** Whether the stream was handed out (its first item came, or its end): from then on nothing is sent again. */
+    private boolean streaming;
     private volatile Thread runner;
     private volatile Endpoint endpoint;
     private volatile String callId;
@@ -132,6 +136,16 @@ final class Calls {
       this.body = body.getBytes(StandardCharsets.UTF_8);
       this.path = Wire.path(target.callable());
       this.deadline = System.nanoTime() + timeout.toNanos();
+      this.items = target.items().isPresent() ? new ItemStream(target.display(), this::closeStream) : null;
+    }
+
+    /** Completes this call with its stream, once: what {@code call} returns and the consumer iterates. */
+    @SuppressWarnings("unchecked")
+    private void startStream() {
+      if (!streaming) {
+        streaming = true;
+        complete((R) items.stream());
+      }
     }
 
     void begin() {
@@ -140,7 +154,19 @@ final class Calls {
     }
 
     private void expire() {
-      if (completeExceptionally(new FunctionTimeoutException(target.display(), timeout))) {
+      FunctionTimeoutException late = new FunctionTimeoutException(target.display(), timeout);
+      boolean gaveUp = completeExceptionally(late);
+      if (items != null) {
+        gaveUp |= items.fail(late); // a stream already handed out ends with the timeout
+      }
+      if (gaveUp) {
+        abandon();
+      }
+    }
+
+    /** The consumer closed the stream: if it had not ended, the call is stopped, on the worker too. */
+    private void closeStream() {
+      if (items.fail(new CancellationException("the stream of " + target.display() + " was closed before its end"))) {
         abandon();
       }
     }
@@ -175,6 +201,9 @@ final class Calls {
         attempts();
       } catch (Throwable t) {
         completeExceptionally(t);
+        if (items != null) {
+          items.fail(t);
+        }
       } finally {
         timer.cancel(false);
         runner = null;
@@ -199,6 +228,12 @@ final class Calls {
           recover(e, notReached);
           continue;
         } catch (IOException lost) {
+          if (streaming) {
+            // Items were handed out: the stream cannot be sent again, and ends here.
+            items.fail(new ServiceUnavailableException("the worker running " + target.display() + " (" + service.origin(e)
+                + ") stopped answering in the middle of its stream: " + lost.getMessage(), lost));
+            return;
+          }
           if (isDone()) {
             return;
           }
@@ -220,12 +255,21 @@ final class Calls {
                   : "; its " + target.retries() + " retries are used up or its timeout of " + timeout + " is near"), lost);
         }
         if (outcome.startsWith(Wire.VALUE)) {
+          if (items != null) {
+            startStream(); // an empty stream, if no item came
+            items.end();
+            return;
+          }
           @SuppressWarnings("unchecked")
           R value = Wire.isVoid(target.output()) ? null : (R) Wire.CODEC.decode(outcome.substring(Wire.VALUE.length()), target.output());
           complete(value);
           return;
         }
         Throwable failure = failure(outcome, e);
+        if (streaming) {
+          items.fail(failure); // after the items before it; never retried, since those were handed out
+          return;
+        }
         Duration delay = target.retryDelay(attempt);
         if (FunctionInfo.retryable(failure) && !(failure instanceof FunctionTimeoutException)
             && attempt <= target.retries() && timeLeftAfter(delay)) {
@@ -263,7 +307,8 @@ final class Calls {
           // Refused now, but an earlier send reached the worker: the call may have run on it.
           throw new IOException("the worker refused a resend of the call, having got it before: " + refused, refused);
         } catch (IOException lost) {
-          if (isDone() || !timeLeft() || !stillServing(e)) {
+          // A resend of a stream would get its outcome alone, without the items: not for streams.
+          if (items != null || isDone() || !timeLeft() || !stillServing(e)) {
             throw lost;
           }
           if (resends == MAX_RESENDS) {
@@ -313,7 +358,7 @@ final class Calls {
     }
 
     /** Sends the call and returns its outcome line, passing log lines on as they arrive. */
-    private String exchange(Endpoint e, String id) throws IOException {
+    private String exchange(Endpoint e, String id) throws IOException, InterruptedException {
       long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
       Map<String, String> headers = Map.of(
           "Authorization", "Bearer " + e.token(),
@@ -328,6 +373,12 @@ final class Calls {
         String line;
         while ((line = reply.readLine()) != null) {
           if (line.equals(Wire.PING)) {
+            continue;
+          }
+          if (items != null && line.startsWith(Wire.ITEM)) {
+            Object item = Wire.CODEC.decode(line.substring(Wire.ITEM.length()), target.items().get());
+            startStream();
+            items.add(item); // waits while the consumer is behind: back-pressure
             continue;
           }
           if (!line.startsWith(Wire.LOG)) {

@@ -56,6 +56,11 @@ public final class Deployment<H> {
   static FunctionInfo describe(Serializable ref, int arity, boolean async) {
     FunctionInfo info = FunctionInfo.of(ref, arity, async);
     Method m = info.method();
+    if (async && Wire.outputType(m) instanceof java.lang.reflect.ParameterizedType p
+        && p.getRawType() == java.util.stream.Stream.class) {
+      throw new UsageException(m.getDeclaringClass().getSimpleName() + "." + m.getName() + " returns a stage of a Stream;"
+          + " to stream its items as they come, make it a sync function that returns the Stream (Remote.fn)");
+    }
     if (!Modifier.isStatic(m.getModifiers())) {
       throw new UsageException("Remote." + (async ? "asyncFn" : "fn") + " needs a static method, but "
           + m.getDeclaringClass().getSimpleName() + "." + m.getName() + " is an instance method; deploy its class with Remote.cls("

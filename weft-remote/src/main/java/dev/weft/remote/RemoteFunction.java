@@ -1,5 +1,6 @@
 package dev.weft.remote;
 
+import dev.weft.UsageException;
 import dev.weft.engine.DirectFunction;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,10 @@ public abstract sealed class RemoteFunction
   final Object weftHandle() {
     Object h = weftHandle;
     if (h == null) {
+      if (target.items().isPresent()) {
+        throw new UsageException(target.display() + " streams its result (it returns a Stream), which a Weft future"
+            + " can neither hold nor journal; call it with call(...) and read the stream");
+      }
       DirectFunction fn = DirectFunction.of(target.policy().orElseThrow().method(), target.display());
       Duration engineTimeout = timeout().plus(Calls.GRACE).plusSeconds(1);
       h = fn.handle(engineTimeout, fn.onLoop()

@@ -6,7 +6,9 @@ import java.lang.reflect.Type;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.stream.Stream;
 
 /**
  * The worker protocol, in one place for both sides (docs/REMOTE.md describes it).
@@ -14,7 +16,8 @@ import java.util.concurrent.CompletionStage;
  * <p>{@code POST /v1/calls/{callable}} with the arguments as a JSON array (declared types),
  * headers {@value #CALL_ID}, {@value #TIMEOUT} (milliseconds) and {@value #LOGS}; the reply is
  * {@code 200} with event lines: {@code log <json string>} any number of times while the call
- * runs (only when logs were asked for), {@value #PING} lines on a reply silent for a second
+ * runs (only when logs were asked for), {@code item <json>} lines for each item of a streamed
+ * result (a method returning a {@code Stream}), {@value #PING} lines on a reply silent for a second
  * (callers skip them; a failed write tells the worker its caller is gone), then one {@code value
  * <json>} or {@code error <ErrorPayload json>}. A call id runs at most once per worker process: a request with the id of
  * a call running there waits for it, and one with the id of a call it finished lately gets the
@@ -32,6 +35,8 @@ final class Wire {
   static final String LOG = "log ";
   static final String VALUE = "value ";
   static final String ERROR = "error ";
+  /** One item of a streamed result, as JSON of the stream's element type. */
+  static final String ITEM = "item ";
   /** A line a worker writes on a silent reply to learn whether its caller is still there; callers skip it. */
   static final String PING = "ping";
   static final String TOKEN_ENV = "WEFT_WORKER_TOKEN";
@@ -54,6 +59,18 @@ final class Wire {
       return t instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
     }
     return t;
+  }
+
+  /**
+   * The element type of a method whose calls stream their result (it returns a {@link Stream}),
+   * or empty for one that returns a whole value.
+   */
+  static Optional<Type> streamedItems(java.lang.reflect.Method method) {
+    if (!Stream.class.isAssignableFrom(method.getReturnType())) {
+      return Optional.empty();
+    }
+    Type t = method.getGenericReturnType();
+    return Optional.of(t instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class);
   }
 
   static boolean isVoid(Type t) {

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * The server side of a service: loads exactly what its {@link ServiceSpec} names, answers calls
@@ -63,8 +65,9 @@ final class Worker {
   /** How long a reply stays silent before the worker writes a ping on it (to learn whether its caller is still there). */
   static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
-  /** One way to run a callable: a method and (for a class) the instance it is called on. */
-  private record Target(Method method, Object instance, DirectFunction fn, Type[] params, Type output) {}
+  /** One way to run a callable: a method, (for a class) the instance, and (for a streamed result) its element type. */
+  private record Target(Method method, Object instance, DirectFunction fn, Type[] params, Type output,
+      Optional<Type> items) {}
 
   record Health(String service, int replica, long pid, String target, List<String> callables, int inFlight,
       long uptimeMs, long idleMs, long blockedLoopReports) {}
@@ -169,7 +172,10 @@ final class Worker {
   }
 
   private static Target target(Method m, Object instance, String name) {
-    return new Target(m, instance, DirectFunction.of(m, name), m.getGenericParameterTypes(), Wire.outputType(m));
+    Optional<Type> items = Wire.streamedItems(m);
+    // A streamed result's items go out as they come; its outcome says only that it ended.
+    return new Target(m, instance, DirectFunction.of(m, name), m.getGenericParameterTypes(),
+        items.isPresent() ? Void.class : Wire.outputType(m), items);
   }
 
   // ---- HTTP ----
@@ -311,7 +317,12 @@ final class Worker {
       onLoops.put(thread, call);
     }
     try {
-      return target.method().invoke(target.instance(), args);
+      Object value = target.method().invoke(target.instance(), args);
+      if (target.items().isPresent()) {
+        streamItems((Stream<?>) value, target.items().get(), call);
+        return null;
+      }
+      return value;
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Exception x) {
@@ -323,6 +334,23 @@ final class Worker {
         onLoops.remove(thread, call);
       }
       WorkerCall.CURRENT.set(outer);
+    }
+  }
+
+  /**
+   * Sends a streamed result's items as the stream makes them, on the call's thread, and closes the
+   * stream: at its end, when an item fails, or when the call is cancelled (its thread interrupted,
+   * which the next item notices even if the stream itself never blocks).
+   */
+  private static void streamItems(Stream<?> stream, Type itemType, WorkerCall call) throws InterruptedException {
+    if (stream == null) {
+      return;
+    }
+    try (stream) {
+      Iterator<?> it = stream.iterator();
+      while (it.hasNext()) {
+        call.item(Wire.ITEM + Wire.CODEC.encode(it.next(), itemType));
+      }
     }
   }
 
@@ -389,7 +417,9 @@ final class Worker {
       while (true) {
         try {
           out.write((event + "\n").getBytes(StandardCharsets.UTF_8));
-          out.flush();
+          if (WorkerCall.isOutcome(event) || !call.hasEvents()) {
+            out.flush(); // lines already waiting go out together, in one chunk
+          }
         } catch (IOException e) {
           call.dropLogs();
           cancelUnlessResent(call);
@@ -397,6 +427,9 @@ final class Worker {
         }
         if (WorkerCall.isOutcome(event)) {
           return;
+        }
+        if (WorkerCall.isItem(event)) {
+          call.itemWritten();
         }
         event = call.nextEvent();
       }

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * One call running on a worker, under its call id: the event lines of its first reply (log lines
@@ -26,7 +27,11 @@ final class WorkerCall {
   final boolean wantsLogs;
   /** Whether a caller can send this call again under its id (it came with one), so its outcome is worth keeping. */
   final boolean resendable;
+  /** How many items of a streamed result may wait to be written before the producer blocks. */
+  static final int MAX_PENDING_ITEMS = 256;
+
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+  private final Semaphore itemPermits = new Semaphore(MAX_PENDING_ITEMS);
   private final CompletableFuture<String> outcome = new CompletableFuture<>();
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
   private volatile Future<Object> future;
@@ -100,6 +105,11 @@ final class WorkerCall {
     return events.take();
   }
 
+  /** Whether more event lines are waiting to be written. */
+  boolean hasEvents() {
+    return !events.isEmpty();
+  }
+
   /**
    * Adds a {@value Wire#PING} line to the first reply if it has had no line for {@code silenceNanos}
    * (and the call is still running): writing it is how the worker learns whether the caller is
@@ -132,7 +142,37 @@ final class WorkerCall {
   }
 
   static boolean isOutcome(String event) {
-    return !event.startsWith(Wire.LOG) && !event.equals(Wire.PING);
+    return !event.startsWith(Wire.LOG) && !event.equals(Wire.PING) && !event.startsWith(Wire.ITEM);
+  }
+
+  static boolean isItem(String event) {
+    return event.startsWith(Wire.ITEM);
+  }
+
+  /**
+   * One item of a streamed result, as its event line. Blocks while {@link #MAX_PENDING_ITEMS} are
+   * waiting to be written (a slow caller slows the producer down, rather than the worker's heap
+   * filling up), and fails once the reply cannot be written any more.
+   *
+   * @throws InterruptedException if the call is cancelled meanwhile (or was already)
+   */
+  void item(String line) throws InterruptedException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new InterruptedException("the call was cancelled");
+    }
+    itemPermits.acquire();
+    synchronized (this) {
+      if (logsDropped) {
+        throw new InterruptedException("the reply of call " + id + " can no longer be written");
+      }
+      events.add(line);
+      lastEventNanos = System.nanoTime();
+    }
+  }
+
+  /** An item's line was written to the reply: another may be queued. */
+  void itemWritten() {
+    itemPermits.release();
   }
 
   private void emitPartial() {

@@ -148,6 +148,44 @@ public final class Fixtures {
     return d;
   }
 
+  /** Streams 1..n, an item every {@code everyMillis}; writes {@code closedMarker} (if given) when the worker closes the stream. */
+  @Function
+  public static java.util.stream.Stream<Integer> countTo(int n, long everyMillis, String closedMarker) {
+    return java.util.stream.Stream.iterate(1, i -> i <= n, i -> i + 1)
+        .peek(i -> pause(everyMillis))
+        .onClose(() -> {
+          if (closedMarker != null) {
+            try {
+              java.nio.file.Files.writeString(java.nio.file.Path.of(closedMarker), "closed");
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }
+        });
+  }
+
+  /** Streams 1..n, then fails. */
+  @Function
+  public static java.util.stream.Stream<String> failAfter(int n) {
+    return java.util.stream.Stream.iterate(1, i -> i + 1).map(i -> {
+      if (i > n) {
+        throw new IllegalStateException("no more after " + n);
+      }
+      return "item " + i;
+    });
+  }
+
+  private static void pause(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the worker's next item sees it and stops the stream
+    }
+  }
+
   /** The interface a deployed class is called through. */
   public interface Counter {
     int add(int n);
@@ -155,6 +193,9 @@ public final class Fixtures {
     String greet(String who);
 
     CompletionStage<Integer> addLater(int n);
+
+    /** A streamed result from a class service. */
+    java.util.stream.Stream<String> greetEach(List<String> names);
   }
 
   public static final class CounterService implements Counter {
@@ -182,6 +223,11 @@ public final class Fixtures {
     @Override
     public CompletionStage<Integer> addLater(int n) {
       return CompletableFuture.completedFuture(add(n));
+    }
+
+    @Override
+    public java.util.stream.Stream<String> greetEach(List<String> names) {
+      return names.stream().map(this::greet);
     }
   }
 }
