@@ -272,12 +272,8 @@ final class LocalProcesses implements ComputeBackend {
       if (p.isEmpty() || !p.get().isAlive()) {
         continue;
       }
-      try {
-        Http.CLIENT.send(request(r, Wire.SHUTDOWN).POST(HttpRequest.BodyPublishers.noBody()).build(),
-            HttpResponse.BodyHandlers.discarding());
-        p.get().onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        p.get().destroyForcibly(); // it would not stop when asked (or could not be asked)
+      if (!askToStop(r, p.get())) {
+        kill(p.get()); // it would not stop when asked (or could not be asked)
       }
     }
     String name = reg.spec().name();
@@ -318,6 +314,29 @@ final class LocalProcesses implements ComputeBackend {
         return false;
       }
     }
+  }
+
+  /**
+   * Asks the worker to shut down and waits (up to 5 s) until its process is gone; true if it is.
+   * A request whose reply is lost is sent once more, as a health check is (JDK-8357639).
+   */
+  private static boolean askToStop(Replica r, ProcessHandle worker) {
+    for (int asked = 1; asked <= 2; asked++) {
+      try {
+        Http.CLIENT.send(request(r, Wire.SHUTDOWN).timeout(HEALTH_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.discarding());
+        worker.onExit().get(5, TimeUnit.SECONDS);
+        return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (IOException | ExecutionException | TimeoutException e) {
+        if (!worker.isAlive()) {
+          return true; // it stopped even though the reply was lost
+        }
+      }
+    }
+    return false;
   }
 
   /** Kills a worker that does not answer, and waits (briefly) until it is gone. */

@@ -205,6 +205,7 @@ final class Worker {
         ex.getResponseBody().write(body);
       } else if (path.equals(Wire.SHUTDOWN) && method.equals("POST")) {
         reply(ex, 202, "stopping", "stopping");
+        ex.close(); // the reply must be out before the process halts, or the caller sees a lost reply
         Thread.ofPlatform().start(() -> stop("torn down"));
       } else {
         reply(ex, 404, "not_found", "no route " + method + " " + path + "; a worker serves POST " + Wire.CALLS
