@@ -377,14 +377,7 @@ public final class HttpLatency {
         f.get();
       }
     }
-    int total = all.stream().mapToInt(s -> s.size).sum();
-    long[] merged = new long[total];
-    int at = 0;
-    for (Samples s : all) {
-      System.arraycopy(s.values, 0, merged, at, s.size);
-      at += s.size;
-    }
-    Arrays.sort(merged);
+    long[] merged = Samples.mergeSorted(all);
     return new Result(merged, seconds);
   }
 }

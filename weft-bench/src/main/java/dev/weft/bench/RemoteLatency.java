@@ -428,14 +428,7 @@ public final class RemoteLatency {
       }
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    int total = all.stream().mapToInt(s -> s.size).sum();
-    long[] merged = new long[total];
-    int at = 0;
-    for (Samples s : all) {
-      System.arraycopy(s.values, 0, merged, at, s.size);
-      at += s.size;
-    }
-    Arrays.sort(merged);
+    long[] merged = Samples.mergeSorted(all);
     return new Result(merged, elapsed, lostSince(side, lost));
   }
 

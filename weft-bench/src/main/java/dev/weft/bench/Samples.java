@@ -16,4 +16,17 @@ final class Samples {
     }
     values[size++] = v;
   }
+
+  /** All the samples of {@code all}, in one sorted array. */
+  static long[] mergeSorted(java.util.List<Samples> all) {
+    int total = all.stream().mapToInt(s -> s.size).sum();
+    long[] merged = new long[total];
+    int at = 0;
+    for (Samples s : all) {
+      System.arraycopy(s.values, 0, merged, at, s.size);
+      at += s.size;
+    }
+    Arrays.sort(merged);
+    return merged;
+  }
 }
