@@ -43,6 +43,20 @@ public final class Fixtures {
     throw new InsufficientFunds("cannot withdraw " + amount + ": balance is 10");
   }
 
+  /**
+   * Throws an exception whose class exists only in the worker process (a hidden class defined
+   * from {@link InsufficientFunds}'s bytes), so the caller cannot load it by the name it is sent.
+   */
+  @Function
+  public static int failWithWorkerOnlyType(String message) throws Exception {
+    byte[] bytes;
+    try (java.io.InputStream in = Fixtures.class.getResourceAsStream("Fixtures$InsufficientFunds.class")) {
+      bytes = in.readAllBytes();
+    }
+    Class<?> hidden = java.lang.invoke.MethodHandles.lookup().defineHiddenClass(bytes, true).lookupClass();
+    throw (Exception) hidden.getConstructor(String.class).newInstance(message);
+  }
+
   /** Sleeps, then answers with its process id; retried (on a restarted worker) if the worker dies. */
   @Function(retries = 2, backoff = @dev.weft.Backoff(initial = "50ms", max = "200ms"))
   public static long sleepThenPid(long millis) throws InterruptedException {

@@ -38,6 +38,7 @@ class RemoteFunctionTest {
   static RemoteFn1<Integer, List<String>> logLines;
   static RemoteFn1<Long, String> blockingAsync;
   static RemoteFn1<String, Integer> flaky;
+  static RemoteFn1<String, Integer> workerOnlyType;
 
   @BeforeAll
   static void deploy() {
@@ -52,7 +53,8 @@ class RemoteFunctionTest {
         Remote.fn(Fixtures::sleep).backend(backend).toAsync(compute),
         Remote.fn(Fixtures::logLines).backend(backend).toAsync(compute),
         Remote.asyncFn(Fixtures::blockingAsync).backend(backend).toAsync(compute),
-        Remote.fn(Fixtures::flaky).backend(backend).toAsync(compute));
+        Remote.fn(Fixtures::flaky).backend(backend).toAsync(compute),
+        Remote.fn(Fixtures::failWithWorkerOnlyType).backend(backend).toAsync(compute));
     CompletableFuture.allOf(deployments.toArray(CompletableFuture[]::new)).join();
     twice = cast(deployments.get(0).join());
     threadName = cast(deployments.get(1).join());
@@ -63,6 +65,7 @@ class RemoteFunctionTest {
     logLines = cast(deployments.get(6).join());
     blockingAsync = cast(deployments.get(7).join());
     flaky = cast(deployments.get(8).join());
+    workerOnlyType = cast(deployments.get(9).join());
   }
 
   @SuppressWarnings("unchecked")
@@ -72,7 +75,7 @@ class RemoteFunctionTest {
 
   @AfterAll
   static void teardown() {
-    for (RemoteFunction f : new RemoteFunction[] {twice, threadName, loopThreadName, withdraw, fail, sleep, logLines, blockingAsync, flaky}) {
+    for (RemoteFunction f : new RemoteFunction[] {twice, threadName, loopThreadName, withdraw, fail, sleep, logLines, blockingAsync, flaky, workerOnlyType}) {
       if (f != null) {
         f.teardown();
       }
@@ -156,6 +159,20 @@ class RemoteFunctionTest {
     // The blocking form wraps a checked exception as local calls do.
     assertThatThrownBy(() -> withdraw.call(50)).isInstanceOf(FunctionException.class)
         .cause().isInstanceOf(Fixtures.InsufficientFunds.class);
+  }
+
+  @Test
+  void anExceptionTypeTheCallerCannotLoadComesBackAsARemoteExceptionNamingIt() {
+    assertThatThrownBy(() -> workerOnlyType.call("a type of the worker's own"))
+        .isInstanceOf(dev.weft.transport.RemoteException.class)
+        .hasMessageContaining("a type of the worker's own")
+        .satisfies(t -> {
+          dev.weft.transport.RemoteException r = (dev.weft.transport.RemoteException) t;
+          assertThat(r.remoteType()).startsWith(Fixtures.InsufficientFunds.class.getName() + "/"); // a hidden class's name
+          assertThat(r.origin()).contains("pid " + workerOnlyType.processIds().get(0));
+          assertThat(Arrays.stream(r.getStackTrace()).map(StackTraceElement::toString))
+              .anySatisfy(s -> assertThat(s).contains("Fixtures.failWithWorkerOnlyType"));
+        });
   }
 
   @Test
