@@ -64,15 +64,15 @@ final class Calls {
   }
 
   /** Waits for a call as a blocking caller expects: its value, or its failure thrown as Weft throws it. */
+  @SuppressWarnings("unchecked")
   static <R> R await(CompletableFuture<R> call, String function) {
     try {
-      return call.get();
+      return (R) awaitAsIs(call);
     } catch (InterruptedException e) {
-      call.cancel(true);
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for remote call " + function);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause(), function);
+    } catch (Exception e) {
+      throw rethrow(e, function);
     }
   }
 

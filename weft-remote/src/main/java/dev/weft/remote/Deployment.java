@@ -6,6 +6,7 @@ import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A function or class about to be deployed, with how: its service name, constructor arguments
@@ -56,8 +58,7 @@ public final class Deployment<H> {
   static FunctionInfo describe(Serializable ref, int arity, boolean async) {
     FunctionInfo info = FunctionInfo.of(ref, arity, async);
     Method m = info.method();
-    if (async && Wire.outputType(m) instanceof java.lang.reflect.ParameterizedType p
-        && p.getRawType() == java.util.stream.Stream.class) {
+    if (async && Wire.outputType(m) instanceof ParameterizedType p && p.getRawType() == Stream.class) {
       throw new UsageException(m.getDeclaringClass().getSimpleName() + "." + m.getName() + " returns a stage of a Stream;"
           + " to stream its items as they come, make it a sync function that returns the Stream (Remote.fn)");
     }

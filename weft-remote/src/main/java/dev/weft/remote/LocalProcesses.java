@@ -288,55 +288,50 @@ final class LocalProcesses implements ComputeBackend {
     }
   }
 
-  /**
-   * Whether the replica's process is alive and answers its health check. A check whose reply is
-   * lost is asked once more: the pooled client can lose one to no fault of the worker
-   * (JDK-8357639), and a wrong "no" replaces a healthy worker.
-   */
+  /** Whether the replica's process is alive and answers its health check. */
   private boolean answers(Replica r) {
     Optional<ProcessHandle> p = ProcessHandle.of(r.pid());
     if (p.isEmpty() || !p.get().isAlive()) {
       return false;
     }
-    for (int asked = 1; ; asked++) {
-      try {
-        HttpResponse<Void> res = Http.CLIENT.send(request(r, Wire.HEALTH).timeout(HEALTH_TIMEOUT).GET().build(),
-            HttpResponse.BodyHandlers.discarding());
-        return res.statusCode() == 200;
-      } catch (HttpTimeoutException | ConnectException e) {
-        return false;
-      } catch (IOException e) {
-        if (asked == 2 || !p.get().isAlive()) {
-          return false;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
+    return control(request(r, Wire.HEALTH).timeout(HEALTH_TIMEOUT).GET().build(), p.get())
+        .map(res -> res.statusCode() == 200).orElse(false);
+  }
+
+  /** Asks the worker to shut down and waits (up to 5 s) until its process is gone; true if it is. */
+  private static boolean askToStop(Replica r, ProcessHandle worker) {
+    control(request(r, Wire.SHUTDOWN).timeout(HEALTH_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(), worker);
+    try {
+      worker.onExit().get(5, TimeUnit.SECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
     }
   }
 
   /**
-   * Asks the worker to shut down and waits (up to 5 s) until its process is gone; true if it is.
-   * A request whose reply is lost is sent once more, as a health check is (JDK-8357639).
+   * Sends a control request (health, shutdown) to a worker and returns its reply, or empty if
+   * none came. A reply lost on the way is asked for once more while the worker lives: the pooled
+   * JDK client can lose one to no fault of the worker (JDK-8357639), and a wrong "no answer"
+   * replaces a healthy worker. A refused connection or a timeout is an answer of its own.
    */
-  private static boolean askToStop(Replica r, ProcessHandle worker) {
-    for (int asked = 1; asked <= 2; asked++) {
+  private static Optional<HttpResponse<Void>> control(HttpRequest request, ProcessHandle worker) {
+    for (int asked = 1; asked <= 2 && worker.isAlive(); asked++) {
       try {
-        Http.CLIENT.send(request(r, Wire.SHUTDOWN).timeout(HEALTH_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
-            HttpResponse.BodyHandlers.discarding());
-        worker.onExit().get(5, TimeUnit.SECONDS);
-        return true;
+        return Optional.of(Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()));
+      } catch (HttpTimeoutException | ConnectException e) {
+        return Optional.empty();
+      } catch (IOException lost) {
+        // ask again
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
-      } catch (IOException | ExecutionException | TimeoutException e) {
-        if (!worker.isAlive()) {
-          return true; // it stopped even though the reply was lost
-        }
+        return Optional.empty();
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** Kills a worker that does not answer, and waits (briefly) until it is gone. */

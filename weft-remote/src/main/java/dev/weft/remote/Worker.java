@@ -107,8 +107,7 @@ final class Worker {
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     server.start();
-    ttl.ifPresent(this::watchIdle);
-    Thread.ofPlatform().daemon().name("weft-worker-heartbeat").start(this::heartbeat);
+    Thread.ofPlatform().daemon().name("weft-worker-watch").start(this::watch);
     return server.getAddress().getPort();
   }
 
@@ -401,7 +400,7 @@ final class Worker {
    * The first reply to a call. One that ends before its first {@link #HEARTBEAT} with no logs
    * asked for gets its outcome alone, with a fixed length. Otherwise the reply streams: the log
    * lines as they come, a {@value Wire#PING} line after each heartbeat without one (added by
-   * {@link #heartbeat}), then the outcome. The pings are how a worker learns that a caller went
+   * {@link #watch}), then the outcome. The pings are how a worker learns that a caller went
    * away without a word (its process died): writing to its connection fails, and the call is then
    * stopped ({@link #cancelUnlessResent}) instead of running to its deadline for nobody.
    */
@@ -441,21 +440,28 @@ final class Worker {
   }
 
   /**
-   * Once a {@link #HEARTBEAT}, a ping for every running call whose reply has been silent that long.
-   * One thread for all calls, so that a reply's thread waits without a timer (a timed wait per
-   * call costs the short calls, which are most of them).
+   * The worker's one periodic thread: a ping for every running call whose reply has been silent
+   * for a {@link #HEARTBEAT}, so that a reply's thread waits without a timer (a timed wait per call
+   * costs the short calls, which are most of them); and the stop once the worker has been idle for
+   * its inactivity TTL. It ticks every heartbeat, or more often when a short TTL needs it.
    */
-  private void heartbeat() {
+  private void watch() {
     long silence = HEARTBEAT.toNanos();
+    long ttlNanos = ttl.map(Duration::toNanos).orElse(Long.MAX_VALUE);
+    long tick = Math.max(Math.min(ttlNanos / 4, silence), 10_000_000L);
     while (true) {
       try {
-        Thread.sleep(HEARTBEAT);
+        Thread.sleep(Duration.ofNanos(tick));
       } catch (InterruptedException e) {
         return;
       }
       long now = System.nanoTime();
       for (WorkerCall call : inFlight.values()) {
         call.pingIfSilent(now, silence);
+      }
+      if (running.get() == 0 && now - lastActivityNanos > ttlNanos) {
+        stop("idle for " + ttl.orElseThrow() + " (its inactivity TTL)");
+        return;
       }
     }
   }
@@ -513,24 +519,6 @@ final class Worker {
   private void blockedLoop(BlockedEventLoopException report) {
     blockedReports++;
     report.threadName().map(onLoops::get).ifPresent(c -> c.log("[weft] " + report.getMessage()));
-  }
-
-  private void watchIdle(Duration ttl) {
-    long ttlNanos = ttl.toNanos();
-    long period = Math.max(Math.min(ttlNanos / 4, 1_000_000_000L), 10_000_000L);
-    Thread.ofPlatform().daemon().name("weft-worker-ttl").start(() -> {
-      while (true) {
-        try {
-          Thread.sleep(Duration.ofNanos(period));
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (running.get() == 0 && System.nanoTime() - lastActivityNanos > ttlNanos) {
-          stop("idle for " + ttl + " (its inactivity TTL)");
-          return;
-        }
-      }
-    });
   }
 
   void stop(String why) {

@@ -51,7 +51,8 @@ final class WorkerHttp {
   private static final int MAX_IDLE_CONNECTIONS = 128;
   private static final int MAX_HEADER_LINE = 16 << 10;
 
-  private final Map<InetSocketAddress, Pool> pools = new ConcurrentHashMap<>();
+  /** By worker base URI (an endpoint's, so the same instance call after call). */
+  private final Map<URI, Pool> pools = new ConcurrentHashMap<>();
 
   /**
    * Sends {@code POST path} to the worker at {@code base} on an idle pooled connection (or a new
@@ -65,9 +66,8 @@ final class WorkerHttp {
    *     closed; an interrupt of the sending thread closes the socket and ends here too
    */
   Reply post(URI base, String path, Map<String, String> headers, byte[] body) throws IOException {
-    InetSocketAddress address = new InetSocketAddress(base.getHost(), base.getPort());
-    Pool pool = pools.computeIfAbsent(address, Pool::new);
-    byte[] head = head(address, path, headers, body.length);
+    Pool pool = pools.computeIfAbsent(base, Pool::new);
+    byte[] head = head(base, path, headers, body.length);
     Connection pooled = pool.take();
     Connection c = pooled != null ? pooled : pool.open();
     try {
@@ -81,9 +81,9 @@ final class WorkerHttp {
     }
   }
 
-  private static byte[] head(InetSocketAddress address, String path, Map<String, String> headers, int length) {
+  private static byte[] head(URI base, String path, Map<String, String> headers, int length) {
     StringBuilder s = new StringBuilder(256).append("POST ").append(path).append(" HTTP/1.1\r\nHost: ")
-        .append(address.getHostString()).append(':').append(address.getPort()).append("\r\n");
+        .append(base.getHost()).append(':').append(base.getPort()).append("\r\n");
     headers.forEach((name, value) -> s.append(name).append(": ").append(value).append("\r\n"));
     s.append("Content-Length: ").append(length).append("\r\n\r\n");
     return s.toString().getBytes(StandardCharsets.UTF_8);
@@ -95,8 +95,8 @@ final class WorkerHttp {
     final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     final AtomicInteger idleCount = new AtomicInteger();
 
-    Pool(InetSocketAddress address) {
-      this.address = address;
+    Pool(URI base) {
+      this.address = new InetSocketAddress(base.getHost(), base.getPort());
     }
 
     /** The most recently used idle connection still fresh enough, or null. */
