@@ -19,8 +19,15 @@ public interface Journal extends AutoCloseable {
   /**
    * Records a new request, or, if {@code request} carries an idempotency key that an earlier
    * request had, returns that request's log instead ({@link RequestLog#isNew()} is then false).
+   * The earlier request counts as the same only if it has the same application and the same
+   * input (equal encodings in a durable journal, {@code equals} in memory); a journal keeps what
+   * it needs to tell (a hash of application and input) beside the key.
    *
    * @throws dev.weft.UsageException if the input cannot be serialized
+   * @throws dev.weft.IdempotencyKeyReusedException if the key was used for another application
+   *     or another input
+   * @throws JournalUnavailableException if the journal cannot record now (the request was not
+   *     accepted)
    */
   RequestLog create(NewRequest request);
 
