@@ -180,8 +180,7 @@ public final class Engine {
    */
   private static void sameApplication(FunctionSpec spec, String first, String key) {
     if (!first.equals(spec.def().name())) {
-      throw new IdempotencyKeyReusedException(key, first, "the idempotency key '" + key + "' was first used for a "
-          + "request of " + first + ", not of " + spec.def().name() + "; send this request with a new key");
+      throw IdempotencyKeyReusedException.forAnotherApplication(key, first, spec.def().name());
     }
   }
 

@@ -162,14 +162,10 @@ public final class InMemoryJournal implements Journal {
     RequestLog repeatOf(NewRequest again) {
       String key = again.idempotencyKey().orElse(again.id());
       if (!request.application().equals(again.application())) {
-        throw new IdempotencyKeyReusedException(key, request.application(), "the idempotency key '" + key
-            + "' was first used for a request of " + request.application() + ", not of " + again.application()
-            + "; send this request with a new key");
+        throw IdempotencyKeyReusedException.forAnotherApplication(key, request.application(), again.application());
       }
       if (!Objects.deepEquals(request.input(), again.input())) {
-        throw new IdempotencyKeyReusedException(key, request.application(), "the idempotency key '" + key
-            + "' was first used for a request of " + request.application() + " with another input; the first "
-            + "request stands as it was: send this one with a new key");
+        throw IdempotencyKeyReusedException.forAnotherInput(key, request.application());
       }
       return repeat();
     }

@@ -37,14 +37,10 @@ final class IdempotencyHash {
    */
   static void checkSame(String key, String firstApplication, String firstHash, String application, String hash) {
     if (!firstApplication.equals(application)) {
-      throw new IdempotencyKeyReusedException(key, firstApplication, "the idempotency key '" + key
-          + "' was first used for a request of " + firstApplication + ", not of " + application
-          + "; send this request with a new key");
+      throw IdempotencyKeyReusedException.forAnotherApplication(key, firstApplication, application);
     }
     if (firstHash != null && !firstHash.equals(hash)) {
-      throw new IdempotencyKeyReusedException(key, firstApplication, "the idempotency key '" + key
-          + "' was first used for a request of " + firstApplication + " with another input; the first "
-          + "request stands as it was: send this one with a new key");
+      throw IdempotencyKeyReusedException.forAnotherInput(key, firstApplication);
     }
   }
 }
