@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -62,8 +63,8 @@ final class Inputs {
    * holding itself, a record graph through a mutable list) ends.
    */
   private static String findFuture(Object top) {
-    if (isLeaf(top)) {
-      return null; // the common case (plain values) allocates nothing
+    if (isLeaf(top) || top instanceof AbstractFuture<?> || top instanceof CompletableFuture<?>) {
+      return null; // the common cases (plain values, a whole future) allocate nothing
     }
     Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     ArrayDeque<Step> todo = new ArrayDeque<>();
@@ -159,10 +160,10 @@ final class Inputs {
   }
 
   private static String describe(Object v) {
-    if (v instanceof java.util.List<?>) {
+    if (v instanceof List<?>) {
       return "a List";
     }
-    if (v instanceof java.util.Set<?>) {
+    if (v instanceof Set<?>) {
       return "a Set";
     }
     if (v instanceof Map<?, ?>) {
