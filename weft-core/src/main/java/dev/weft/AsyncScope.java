@@ -37,8 +37,11 @@ import java.util.function.Function;
  * <p><b>Cancellation.</b> If the thread sitting in {@link #close()} is interrupted (or was
  * interrupted in the body), the scope cancels its forks, waits for them to finish, and throws
  * {@link java.util.concurrent.CancellationException} with the interrupt status kept: a cancelled
- * scope never returns normally. Cancelling the stage of {@link #closeAsync()} or of
- * {@link #async(Function)} cancels the forks likewise.
+ * scope never returns normally. Cancelling (or timing out) the Weft call whose function opened the
+ * scope does the same, sync or async: an async function sitting in {@code close()} on its event
+ * loop, where no interrupt reaches it, gets the {@code CancellationException} once the forks have
+ * stopped. Cancelling the stage of {@link #closeAsync()} or of {@link #async(Function)} cancels
+ * the forks likewise.
  *
  * <p><b>Threads.</b> A scope may be forked into from any thread until it closes; forking into a
  * closed scope is an {@link IllegalStateException}. {@link #close()} blocks (on an event-loop
@@ -101,7 +104,8 @@ public interface AsyncScope extends AutoCloseable {
    * Applies the exit mode, waits until every fork has finished, then throws the failures nobody
    * awaited (see the class comment). Idempotent: a second close does nothing.
    *
-   * @throws java.util.concurrent.CancellationException if the closing thread is interrupted
+   * @throws java.util.concurrent.CancellationException if the closing thread is interrupted, or
+   *     the call whose function opened the scope was cancelled or timed out
    * @throws DeadlineExceededException if the deadline passed
    * @throws UnawaitedResultException with {@link ExitMode#RAISE}, for results nobody awaited
    */

@@ -12,8 +12,8 @@ import java.util.concurrent.CompletionStage;
  *
  * <p><b>Starting.</b> A future is made unstarted. It starts exactly once: on {@link #run()}, on
  * any observation ({@link #result()}, any {@link CompletionStage} method,
- * {@link #toCompletableFuture()}), when it is passed as an input to another call or to a map or
- * reduce, or when a function returns it (a tail call). Starting it explicitly twice
+ * {@link #toCompletableFuture()}), when the call, map or reduce it was passed to as an input
+ * starts (being passed starts nothing by itself), or when a function returns it (a tail call). Starting it explicitly twice
  * ({@code run()} after it started) is a {@link UsageException}; observing a started future is
  * fine, and a future may be observed any number of times.
  *

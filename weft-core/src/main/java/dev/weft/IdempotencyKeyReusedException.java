@@ -22,6 +22,27 @@ public final class IdempotencyKeyReusedException extends UsageException {
     this.firstApplication = firstApplication;
   }
 
+  /**
+   * The key was first used for a request of {@code firstApplication}, and now for one of {@code
+   * application}; the message says so and asks for a new key.
+   */
+  public static IdempotencyKeyReusedException forAnotherApplication(String key, String firstApplication,
+      String application) {
+    return new IdempotencyKeyReusedException(key, firstApplication, "the idempotency key '" + key
+        + "' was first used for a request of " + firstApplication + ", not of " + application
+        + "; send this request with a new key");
+  }
+
+  /**
+   * The key was first used for a request of {@code application} with another input; the message
+   * says so and asks for a new key.
+   */
+  public static IdempotencyKeyReusedException forAnotherInput(String key, String application) {
+    return new IdempotencyKeyReusedException(key, application, "the idempotency key '" + key
+        + "' was first used for a request of " + application + " with another input; the first request "
+        + "stands as it was: send this one with a new key");
+  }
+
   /** The reused key. */
   public String key() {
     return key;

@@ -55,9 +55,12 @@ public final class WeftRuntime implements AutoCloseable {
   /**
    * Starts {@code application} as a request whose id is {@code idempotencyKey}, unless a request
    * with that key exists: then that request is returned (running, resumed, or as recorded) and
-   * nothing runs twice.
+   * nothing runs twice. The existing request counts only if it is of the same application with
+   * the same input (equal in memory, equally encoded in a durable journal).
    *
    * @throws UsageException if the key is not 1..64 visible ASCII characters
+   * @throws IdempotencyKeyReusedException if the key was used for another application or another
+   *     input; the first request is left as it was
    */
   public <A, R> Request<R> submit(Fn1<A, R> application, A input, String idempotencyKey) {
     return engine.submit(application, input, Optional.of(idempotencyKey));

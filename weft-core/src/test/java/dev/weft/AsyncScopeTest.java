@@ -278,6 +278,62 @@ final class AsyncScopeTest {
     assertThat(forkInterrupted).isTrue();
   }
 
+  static volatile CountDownLatch loopForkStarted;
+  static final AtomicBoolean LOOP_FORK_INTERRUPTED = new AtomicBoolean();
+  static final AtomicReference<Throwable> LOOP_CLOSE_OUTCOME = new AtomicReference<>();
+
+  /** Sits in close() on its event loop while a plain fork blocks for 30 s. */
+  @Function(retries = 0, timeout = "1h")
+  static CompletionStage<Integer> closesScopeOnItsLoop(int x) {
+    try (AsyncScope scope = AsyncScope.open()) {
+      scope.fork(() -> blockUntilInterrupted(loopForkStarted, LOOP_FORK_INTERRUPTED));
+    } catch (Throwable t) {
+      LOOP_CLOSE_OUTCOME.set(t);
+      throw t;
+    }
+    LOOP_CLOSE_OUTCOME.set(new AssertionError("close returned normally"));
+    return CompletableFuture.completedFuture(x);
+  }
+
+  /** Like {@link #closesScopeOnItsLoop} but times out after 1 s. */
+  @Function(retries = 0, timeout = "1s")
+  static CompletionStage<Integer> closesScopeOnItsLoopAndTimesOut(int x) {
+    return closesScopeOnItsLoop(x);
+  }
+
+  private static void resetLoopScope() {
+    loopForkStarted = new CountDownLatch(1);
+    LOOP_FORK_INTERRUPTED.set(false);
+    LOOP_CLOSE_OUTCOME.set(null);
+  }
+
+  /** Regression: an async function in close() ignored its own cancel; the fork ran on and close returned. */
+  @Test
+  void asyncFunctionCancelledWhileInClose_cancelsTheForks_andCloseThrows() throws InterruptedException {
+    resetLoopScope();
+    Future<Integer> call = Weft.asyncFn(AsyncScopeTest::closesScopeOnItsLoop).future(1).run();
+    assertThat(loopForkStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(call.cancel()).isTrue();
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> LOOP_CLOSE_OUTCOME.get() != null);
+    assertThat(LOOP_CLOSE_OUTCOME.get()).isInstanceOf(CancellationException.class)
+        .hasMessageContaining("cancelled");
+    assertThat(LOOP_FORK_INTERRUPTED).isTrue();
+  }
+
+  @Test
+  void asyncFunctionTimingOutWhileInClose_cancelsTheForks_andCloseThrows() throws InterruptedException {
+    resetLoopScope();
+    Future<Integer> call = Weft.asyncFn(AsyncScopeTest::closesScopeOnItsLoopAndTimesOut).future(1).run();
+    assertThat(loopForkStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(call::result).isInstanceOf(FunctionTimeoutException.class);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> LOOP_CLOSE_OUTCOME.get() != null);
+    assertThat(LOOP_CLOSE_OUTCOME.get()).isInstanceOf(CancellationException.class);
+    assertThat(LOOP_FORK_INTERRUPTED).isTrue();
+  }
+
   @Test
   void fork_afterClose_isRejected() {
     AsyncScope scope = AsyncScope.open();

@@ -57,6 +57,55 @@ final class DurabilityTest {
     }
   }
 
+  @Application @Function static String label(int x) { APP_RUNS.incrementAndGet(); return "#" + x; }
+
+  /** Regression: a key reused with another input was answered with the first request. */
+  @Test
+  void idempotencyKey_reusedWithAnotherInput_isRefused_andTheFirstRequestStands() {
+    try (WeftRuntime runtime = WeftRuntime.builder().build()) {
+      Request<Integer> first = runtime.submit(Weft.fn(DurabilityTest::quick), 4, "order-18");
+      assertThat(first.result()).isEqualTo(40);
+
+      assertThatThrownBy(() -> runtime.submit(Weft.fn(DurabilityTest::quick), 5, "order-18"))
+          .isInstanceOf(IdempotencyKeyReusedException.class)
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("order-18")
+          .hasMessageContaining("another input")
+          .hasMessageContaining("new key");
+      assertThat(runtime.submit(Weft.fn(DurabilityTest::quick), 4, "order-18").result()).isEqualTo(40);
+      assertThat(APP_RUNS).hasValue(1);
+    }
+  }
+
+  /** Regression: a key reused for another application returned that request; result() threw ClassCastException. */
+  @Test
+  void idempotencyKey_reusedForAnotherApplication_isRefused_namingTheFirst() {
+    try (WeftRuntime runtime = WeftRuntime.builder().build()) {
+      assertThat(runtime.submit(Weft.fn(DurabilityTest::quick), 4, "order-19").result()).isEqualTo(40);
+
+      assertThatThrownBy(() -> runtime.submit(Weft.fn(DurabilityTest::label), 4, "order-19"))
+          .isInstanceOfSatisfying(IdempotencyKeyReusedException.class, e -> {
+            assertThat(e.key()).isEqualTo("order-19");
+            assertThat(e.firstApplication()).endsWith("quick");
+          })
+          .hasMessageContaining("DurabilityTest.quick");
+      assertThat(APP_RUNS).hasValue(1);
+    }
+  }
+
+  @Test
+  void idempotencyKey_reusedWhileTheFirstRuns_withAnotherInput_isRefused() {
+    try (WeftRuntime runtime = WeftRuntime.builder().build()) {
+      Request<Integer> first = runtime.submit(Weft.fn(DurabilityTest::app), 1, "order-20");
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> CHILD_RUNS.get() == 1);
+
+      assertThatThrownBy(() -> runtime.submit(Weft.fn(DurabilityTest::app), 2, "order-20"))
+          .isInstanceOf(IdempotencyKeyReusedException.class);
+      assertThat(runtime.submit(Weft.fn(DurabilityTest::app), 1, "order-20").id()).isEqualTo(first.id());
+      assertThat(first.cancel()).isTrue();
+    }
+  }
+
   @Test
   void idempotencyKey_invalid_isAUsageError() {
     try (WeftRuntime runtime = WeftRuntime.builder().build()) {
@@ -107,7 +156,7 @@ final class DurabilityTest {
   void applications_areFoundByName_withTheirTypes() {
     Applications apps = Applications.of(DurabilityTest.class);
     assertThat(apps.all()).extracting(Applications.Entry::name)
-        .containsExactlyInAnyOrder("DurabilityTest.app", "DurabilityTest.quick");
+        .containsExactlyInAnyOrder("DurabilityTest.app", "DurabilityTest.quick", "DurabilityTest.label");
     Applications.Entry app = apps.find("DurabilityTest.app").orElseThrow();
     assertThat(app.description()).isEqualTo("calls child, then waits for the test");
     assertThat(app.inputType()).isEqualTo(int.class);

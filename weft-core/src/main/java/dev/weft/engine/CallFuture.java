@@ -479,8 +479,18 @@ final class CallFuture<T> extends AbstractFuture<T> {
           thread.interrupt();
         }
       } else {
+        synchronized (this) {
+          if (ended) {
+            return; // it ended meanwhile: nothing of it is left to stop
+          }
+        }
         CompletionStage<?> s = stage;
         finishAsync(null, timeoutFailure(), null);
+        // a function still sitting in a scope's close() on its loop is released this way
+        Frame f = frame;
+        if (f != null) {
+          f.cancelScopes();
+        }
         if (s != null) {
           s.toCompletableFuture().cancel(true);
         }

@@ -2,6 +2,7 @@ package dev.weft.engine;
 
 import dev.weft.Application;
 import dev.weft.Fn1;
+import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.Request;
 import dev.weft.UsageException;
 import dev.weft.RequestState;
@@ -76,7 +77,7 @@ public final class Engine {
     String id = idempotencyKey.orElseGet(() -> UUID.randomUUID().toString());
     RequestLog log = config.journal().create(new NewRequest(id, def.name(), input, def.paramGenericType(0), idempotencyKey));
     if (!log.isNew()) {
-      return existing(spec, log);
+      return existing(spec, log, id);
     }
     return start(spec, log, input, false);
   }
@@ -127,14 +128,16 @@ public final class Engine {
     return Optional.ofNullable(running.get(id));
   }
 
-  private <R> Request<R> existing(FunctionSpec spec, RequestLog log) {
+  private <R> Request<R> existing(FunctionSpec spec, RequestLog log, String key) {
     RequestHandle<?> live = running.get(log.requestId());
     if (live != null) {
+      sameApplication(spec, live.application(), key);
       @SuppressWarnings("unchecked")
       Request<R> r = (Request<R>) live;
       return r;
     }
     RequestInfo info = config.journal().info(log.requestId()).orElseThrow();
+    sameApplication(spec, info.application(), key);
     if (!info.state().finished()) {
       @SuppressWarnings("unchecked")
       Request<R> resumed = (Request<R>) start(spec, log, log.input(spec.def().paramGenericType(0)), true);
@@ -168,6 +171,17 @@ public final class Engine {
     });
     root.startIfNeeded();
     return handle;
+  }
+
+  /**
+   * A journal checks that a reused key names the same application, and this is the engine's own
+   * guard: a request of another application would fail later, in {@code result()}, with a
+   * ClassCastException instead of saying what is wrong.
+   */
+  private static void sameApplication(FunctionSpec spec, String first, String key) {
+    if (!first.equals(spec.def().name())) {
+      throw IdempotencyKeyReusedException.forAnotherApplication(key, first, spec.def().name());
+    }
   }
 
   private static FunctionSpec applicationSpec(Fn1<?, ?> app) {

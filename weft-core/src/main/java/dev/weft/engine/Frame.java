@@ -33,6 +33,14 @@ final class Frame implements RequestContext {
   private final boolean replaying;
   /** Made on the first child, since most attempts start none; guarded by {@code this} when made. */
   private volatile Set<AbstractFuture<?>> running;
+  /**
+   * The scopes opened here and not yet finished; made on the first one. Cancelling the attempt
+   * cancels them, so a function sitting in {@code close()} (on a loop thread, where no interrupt
+   * reaches it) is released and its plain forks stop.
+   */
+  private volatile Set<ScopeImpl> scopes;
+  /** Set once the attempt was cancelled or timed out: a scope opened afterwards is cancelled at once. */
+  private volatile boolean cancelled;
 
   /**
    * @param tracksChildren whether futures started here are remembered so that cancelling the
@@ -93,6 +101,45 @@ final class Frame implements RequestContext {
     if (set != null) {
       for (AbstractFuture<?> f : set) {
         f.cancel();
+      }
+    }
+    cancelScopes();
+  }
+
+  /** Registers a scope opened by this frame's function, so that cancelling the attempt cancels it. */
+  void scopeOpened(ScopeImpl scope) {
+    if (!tracksChildren) {
+      return;
+    }
+    Set<ScopeImpl> set = scopes;
+    if (set == null) {
+      synchronized (this) {
+        set = scopes;
+        if (set == null) {
+          scopes = set = ConcurrentHashMap.newKeySet();
+        }
+      }
+    }
+    set.add(scope);
+    if (cancelled) { // read after the add: a concurrent cancelScopes sees the scope, or we see the flag
+      scope.ownerCancelled();
+    }
+  }
+
+  void scopeFinished(ScopeImpl scope) {
+    Set<ScopeImpl> set = scopes;
+    if (set != null) {
+      set.remove(scope);
+    }
+  }
+
+  /** The attempt was cancelled or timed out: every scope its function opened cancels its forks. */
+  void cancelScopes() {
+    cancelled = true;
+    Set<ScopeImpl> set = scopes;
+    if (set != null) {
+      for (ScopeImpl s : set) {
+        s.ownerCancelled();
       }
     }
   }

@@ -2,9 +2,16 @@ package dev.weft.engine;
 
 import dev.weft.UsageException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -14,13 +21,11 @@ import java.util.concurrent.CompletionStage;
  * how to pass it instead.
  */
 final class Inputs {
-  private static final int MAX_DEPTH = 8;
-
   private Inputs() {}
 
   /** Rejects a future nested inside argument {@code index} of a call of {@code function}. */
   static void rejectNestedInArgument(Object arg, String function, int index) {
-    String path = findFuture(arg, "", 0);
+    String path = findFuture(arg);
     if (path != null) {
       throw new UsageException(function + ": argument " + (index + 1) + " holds a future inside "
           + describe(arg) + " (at " + path + "). Weft resolves a future only when it is a whole argument, "
@@ -31,7 +36,7 @@ final class Inputs {
 
   /** Rejects a future nested inside the value {@code function} returned. */
   static void rejectNestedInResult(Object value, String function) {
-    String path = findFuture(value, "", 0);
+    String path = findFuture(value);
     if (path != null) {
       throw new UsageException(function + " returned " + describe(value) + " holding a future (at " + path
           + "). A function may return a future only as the whole result (a tail call): return the "
@@ -51,65 +56,114 @@ final class Inputs {
     }
   }
 
-  private static String findFuture(Object v, String path, int depth) {
-    if (v == null || v instanceof Number || v instanceof String || depth > MAX_DEPTH
-        || v instanceof CharSequence || v instanceof Boolean || v instanceof Enum<?>) {
-      return null;
+  /**
+   * The path of the first future nested inside {@code top} (a future that is {@code top} itself
+   * is allowed), or null. Walks any depth with its own stack, and visits each container once
+   * (by identity), so a deep nesting cannot overflow the thread's stack and a cycle (a list
+   * holding itself, a record graph through a mutable list) ends.
+   */
+  private static String findFuture(Object top) {
+    if (isLeaf(top) || top instanceof AbstractFuture<?> || top instanceof CompletableFuture<?>) {
+      return null; // the common cases (plain values, a whole future) allocate nothing
     }
-    if (depth > 0 && v instanceof CompletionStage<?>) {
-      return path.isEmpty() ? "top" : path;
-    }
-    if (v instanceof Collection<?> c) {
-      int i = 0;
-      for (Object e : c) {
-        String p = findFuture(e, path + "[" + i + "]", depth + 1);
-        if (p != null) {
-          return p;
-        }
-        i++;
+    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Step> todo = new ArrayDeque<>();
+    todo.push(new Step(top, null, null));
+    while (!todo.isEmpty()) {
+      Step step = todo.pop();
+      Object v = step.value;
+      if (isLeaf(v)) {
+        continue;
       }
-    } else if (v instanceof Map<?, ?> m) {
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        String p = findFuture(e.getKey(), path + "{key " + abbreviate(e.getKey()) + "}", depth + 1);
-        if (p == null) {
-          p = findFuture(e.getValue(), path + "[" + abbreviate(e.getKey()) + "]", depth + 1);
+      if (step.parent != null && v instanceof CompletionStage<?>) {
+        return step.path();
+      }
+      if (!seen.add(v)) {
+        continue;
+      }
+      // Children are pushed in reverse so that the first one found is the first in order.
+      List<Step> children = new ArrayList<>();
+      if (v instanceof Collection<?> c) {
+        int i = 0;
+        for (Object e : c) {
+          add(children, e, step, i++);
         }
-        if (p != null) {
-          return p;
+      } else if (v instanceof Map<?, ?> m) {
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+          add(children, e.getKey(), step, new MapKey(e.getKey()));
+          add(children, e.getValue(), step, new MapValue(e.getKey()));
+        }
+      } else if (v instanceof Object[] a) {
+        for (int i = 0; i < a.length; i++) {
+          add(children, a[i], step, i);
+        }
+      } else if (v instanceof Optional<?> o) {
+        o.ifPresent(x -> add(children, x, step, ".get()"));
+      } else if (v instanceof Record r) {
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+          try {
+            c.getAccessor().setAccessible(true);
+            add(children, c.getAccessor().invoke(r), step, "." + c.getName());
+          } catch (ReflectiveOperationException | RuntimeException e) {
+            // an inaccessible component cannot be checked; serialization will see it later
+          }
         }
       }
-    } else if (v instanceof Object[] a) {
-      for (int i = 0; i < a.length; i++) {
-        String p = findFuture(a[i], path + "[" + i + "]", depth + 1);
-        if (p != null) {
-          return p;
-        }
-      }
-    } else if (v instanceof Optional<?> o) {
-      return o.isPresent() ? findFuture(o.get(), path + ".get()", depth + 1) : null;
-    } else if (v instanceof Record r) {
-      for (RecordComponent c : r.getClass().getRecordComponents()) {
-        Object field;
-        try {
-          c.getAccessor().setAccessible(true);
-          field = c.getAccessor().invoke(r);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-          continue; // an inaccessible component cannot be checked; serialization will see it later
-        }
-        String p = findFuture(field, path + "." + c.getName(), depth + 1);
-        if (p != null) {
-          return p;
-        }
+      for (int i = children.size() - 1; i >= 0; i--) {
+        todo.push(children.get(i));
       }
     }
     return null;
   }
 
+  /** Adds a step unless its value is a plain value (most items of a large list are). */
+  private static void add(List<Step> children, Object value, Step parent, Object segment) {
+    if (!isLeaf(value)) {
+      children.add(new Step(value, parent, segment));
+    }
+  }
+
+  private static boolean isLeaf(Object v) {
+    return v == null || v instanceof Number || v instanceof CharSequence || v instanceof Boolean
+        || v instanceof Enum<?> || v instanceof Character;
+  }
+
+  /** A map entry's key, as a path segment. */
+  private record MapKey(Object key) {}
+
+  /** A map entry's value, as a path segment. */
+  private record MapValue(Object key) {}
+
+  /**
+   * One value to look at, and how it was reached: {@code segment} is an index (Integer), a
+   * {@link MapKey}, a {@link MapValue} or a text like {@code ".field"}. The path text is built
+   * only for the future found.
+   */
+  private record Step(Object value, Step parent, Object segment) {
+    String path() {
+      ArrayDeque<String> parts = new ArrayDeque<>();
+      for (Step s = this; s.parent != null; s = s.parent) {
+        parts.push(switch (s.segment) {
+          case Integer i -> "[" + i + "]";
+          case MapKey k -> "{key " + label(k.key()) + "}";
+          case MapValue m -> "[" + label(m.key()) + "]";
+          default -> String.valueOf(s.segment);
+        });
+      }
+      return parts.isEmpty() ? "top" : String.join("", parts);
+    }
+  }
+
+  /** A map key as text; a key that is not a plain value shows its type (its toString may never end). */
+  private static String label(Object key) {
+    return isLeaf(key) ? abbreviate(key) : key.getClass().getSimpleName();
+  }
+
   private static String describe(Object v) {
-    if (v instanceof java.util.List<?>) {
+    if (v instanceof List<?>) {
       return "a List";
     }
-    if (v instanceof java.util.Set<?>) {
+    if (v instanceof Set<?>) {
       return "a Set";
     }
     if (v instanceof Map<?, ?>) {

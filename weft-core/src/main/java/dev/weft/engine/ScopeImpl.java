@@ -47,6 +47,10 @@ final class ScopeImpl implements AsyncScope {
   /** Whether a thread is starting queued forks (see {@link #childDone}); guarded by {@code lock}. */
   private boolean draining;
   private volatile boolean deadlinePassed;
+  /** Set when the call whose function opened this scope was cancelled or timed out. */
+  private volatile boolean ownerCancelled;
+  /** The frame of the function that opened it, or null outside any function. */
+  private final Frame owner;
   private volatile boolean reported;
 
   ScopeImpl(ExitMode exitMode, ErrorMode errorMode, Optional<Duration> deadline, int maxConcurrency) {
@@ -55,6 +59,22 @@ final class ScopeImpl implements AsyncScope {
     this.deadline = deadline;
     this.maxConcurrency = maxConcurrency;
     this.deadlineTimer = deadline.map(d -> Engine.shared().timer().schedule(this::onDeadline, d.toNanos())).orElse(null);
+    this.owner = Frames.current();
+    if (owner != null) {
+      owner.scopeOpened(this); // last: it may cancel this scope at once
+    }
+  }
+
+  /**
+   * The call that opened this scope was cancelled or timed out: cancel every fork, and make
+   * close throw. This is what reaches an async function sitting in {@code close()} on its
+   * loop thread, which no interrupt reaches. Idempotent.
+   */
+  void ownerCancelled() {
+    if (!finished.isDone()) {
+      ownerCancelled = true;
+      cancelAll();
+    }
   }
 
   @Override
@@ -254,6 +274,9 @@ final class ScopeImpl implements AsyncScope {
     if (deadlineTimer != null) {
       deadlineTimer.cancel();
     }
+    if (owner != null) {
+      owner.scopeFinished(this);
+    }
     finished.complete(null);
   }
 
@@ -312,16 +335,26 @@ final class ScopeImpl implements AsyncScope {
     RuntimeException failure = failures();
     if (interrupted) {
       Thread.currentThread().interrupt();
-      CancellationException cancelled = new CancellationException(
-          "the thread closing this scope was interrupted; its forks were cancelled");
-      if (failure != null) {
-        cancelled.addSuppressed(failure);
-      }
-      throw cancelled;
+      throw cancelled("the thread closing this scope was interrupted; its forks were cancelled", failure);
+    }
+    if (ownerCancelled) {
+      throw cancelled(ownerCancelledMessage(), failure);
     }
     if (failure != null) {
       throw failure;
     }
+  }
+
+  private String ownerCancelledMessage() {
+    return "the call that opened this scope was cancelled or timed out; its forks were cancelled";
+  }
+
+  private static CancellationException cancelled(String message, RuntimeException failure) {
+    CancellationException cancelled = new CancellationException(message);
+    if (failure != null) {
+      cancelled.addSuppressed(failure);
+    }
+    return cancelled;
   }
 
   private void awaitUninterruptibly() {
@@ -343,6 +376,9 @@ final class ScopeImpl implements AsyncScope {
     beginClose();
     CompletableFuture<Void> out = finished.thenApply(v -> {
       RuntimeException failure = failures();
+      if (ownerCancelled) {
+        throw cancelled(ownerCancelledMessage(), failure);
+      }
       if (failure != null) {
         throw failure;
       }

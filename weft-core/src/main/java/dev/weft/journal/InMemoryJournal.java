@@ -1,5 +1,6 @@
 package dev.weft.journal;
 
+import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.ProgressUpdate;
 import dev.weft.RequestState;
 import java.lang.reflect.Type;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -44,18 +46,24 @@ public final class InMemoryJournal implements Journal {
     this.retainFinished = retainFinished;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here the same input means {@link Objects#deepEquals}: equal values (arrays by content).
+   */
   @Override
   public RequestLog create(NewRequest request) {
     if (request.idempotencyKey().isPresent()) {
       String key = request.idempotencyKey().get();
       String existing = byKey.putIfAbsent(key, request.id());
-      if (existing != null && requests.containsKey(existing)) {
-        return requests.get(existing).repeat();
+      Log first = existing == null ? null : requests.get(existing);
+      if (first != null) {
+        return first.repeatOf(request);
       }
     }
     Log log = new Log(this, request, sequence.incrementAndGet());
     Log previous = requests.putIfAbsent(request.id(), log);
-    return previous == null ? log : previous.repeat();
+    return previous == null ? log : previous.repeatOf(request);
   }
 
   @Override
@@ -146,8 +154,23 @@ public final class InMemoryJournal implements Journal {
       this.failures = failures;
     }
 
-    /** The same request, seen by an idempotent repeat. */
-    RequestLog repeat() {
+    /**
+     * The same request, seen by an idempotent repeat {@code again}.
+     *
+     * @throws IdempotencyKeyReusedException if {@code again} has another application or input
+     */
+    RequestLog repeatOf(NewRequest again) {
+      String key = again.idempotencyKey().orElse(again.id());
+      if (!request.application().equals(again.application())) {
+        throw IdempotencyKeyReusedException.forAnotherApplication(key, request.application(), again.application());
+      }
+      if (!Objects.deepEquals(request.input(), again.input())) {
+        throw IdempotencyKeyReusedException.forAnotherInput(key, request.application());
+      }
+      return repeat();
+    }
+
+    private RequestLog repeat() {
       Log self = this;
       return new RequestLog() {
         @Override public String requestId() { return self.requestId(); }

@@ -83,7 +83,7 @@ public final class Deployment<H> {
       throw new UsageException("Remote.cls needs a concrete class to build on the worker; " + type.getName() + " is not one");
     }
     try {
-      Worker.callableMethods(type);
+      ServiceMethods.of(type);
     } catch (IllegalStateException e) {
       throw new UsageException(e.getMessage());
     }

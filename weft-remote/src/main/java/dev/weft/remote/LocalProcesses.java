@@ -1,5 +1,6 @@
 package dev.weft.remote;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -198,8 +199,25 @@ final class LocalProcesses implements ComputeBackend {
     jvm.add("-Dweft.worker=" + spec.name());
     jvm.addAll(compute.jvmOptions());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new Launch(java, System.getProperty("java.class.path"), jvm, compute.env(),
+    return new Launch(java, absoluteClassPath(System.getProperty("java.class.path"), Path.of("")), jvm, compute.env(),
         compute.inactivityTtl().map(Duration::toMillis).orElse(0L), cpus, compute.launchTimeout().toMillis());
+  }
+
+  /**
+   * {@code classPath} with each entry made absolute against {@code base} (the working directory),
+   * since the registration outlives this process: another one, elsewhere, may start a replica
+   * again from it. An empty entry means the working directory, as for the JVM; a {@code dir/*}
+   * wildcard keeps its star.
+   */
+  static String absoluteClassPath(String classPath, Path base) {
+    List<String> out = new ArrayList<>();
+    for (String entry : classPath.split(java.util.regex.Pattern.quote(File.pathSeparator), -1)) {
+      boolean wildcard = entry.equals("*") || entry.endsWith(File.separator + "*") || entry.endsWith("/*");
+      String path = wildcard ? entry.substring(0, entry.length() - 1) : entry;
+      String absolute = base.resolve(path).toAbsolutePath().normalize().toString();
+      out.add(wildcard ? absolute + File.separator + "*" : absolute);
+    }
+    return String.join(File.pathSeparator, out);
   }
 
   /** Starts one replica and waits until it answers its health check. */

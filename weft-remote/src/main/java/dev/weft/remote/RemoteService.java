@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,7 +39,7 @@ import java.util.function.Function;
  * @param <T> the deployed class
  */
 public final class RemoteService<T> {
-  private final Service service;
+  final Service service;
   private final Class<T> type;
   private final CallOptions options;
   private final Map<Method, CallTarget> targets = new ConcurrentHashMap<>();
@@ -169,13 +170,21 @@ public final class RemoteService<T> {
     }
   }
 
+  /**
+   * The target of an interface method: the class's method with that signature, if remote
+   * callers may call it ({@link ServiceMethods}); refused here, before anything is sent.
+   */
   private CallTarget target(Method apiMethod) {
     return targets.computeIfAbsent(apiMethod, m -> {
-      try {
-        return CallTarget.method(type.getMethod(m.getName(), m.getParameterTypes()));
-      } catch (NoSuchMethodException e) {
-        throw new UsageException(type.getName() + " has no public method " + m.getName() + " for " + m);
+      for (Method callable : ServiceMethods.of(type)) {
+        if (callable.getName().equals(m.getName()) && Arrays.equals(callable.getParameterTypes(), m.getParameterTypes())) {
+          return CallTarget.method(callable);
+        }
       }
+      throw new UsageException(type.getSimpleName() + "." + m.getName() + " cannot be called remotely on service '"
+          + service.name() + "': a class service serves only the public methods its class declares (or inherits "
+          + "from superclasses), never Object's methods, close() or other lifecycle methods. Callable: "
+          + ServiceMethods.names(type));
     });
   }
 

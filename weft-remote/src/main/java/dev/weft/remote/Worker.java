@@ -141,33 +141,11 @@ final class Worker {
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(type.getName() + "'s constructor failed: " + e.getCause(), e.getCause());
     }
-    for (Method m : callableMethods(type)) {
+    for (Method m : ServiceMethods.of(type)) {
       m.setAccessible(true);
       out.computeIfAbsent(m.getName(), k -> new ArrayList<>()).add(target(m, instance, type.getSimpleName() + "." + m.getName()));
     }
     return out;
-  }
-
-  /**
-   * A class service's callables: its public instance methods, those of {@link Object} aside.
-   * Same-name methods must differ in parameter count, since that is all JSON arguments show.
-   */
-  static List<Method> callableMethods(Class<?> type) {
-    Map<String, Method> byKey = new LinkedHashMap<>();
-    for (Method m : type.getMethods()) {
-      if (Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class || m.isBridge()
-          || m.isSynthetic()) {
-        continue;
-      }
-      String key = m.getName() + "/" + m.getParameterCount();
-      Method other = byKey.putIfAbsent(key, m);
-      if (other != null && !java.util.Arrays.equals(other.getParameterTypes(), m.getParameterTypes())) {
-        throw new IllegalStateException(type.getName() + " has two public methods " + m.getName() + " with "
-            + m.getParameterCount() + " parameters; a remote call tells them apart by name and parameter count only,"
-            + " so rename one");
-      }
-    }
-    return List.copyOf(byKey.values());
   }
 
   private static Target target(Method m, Object instance, String name) {

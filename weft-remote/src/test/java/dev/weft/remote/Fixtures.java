@@ -244,4 +244,75 @@ public final class Fixtures {
       return names.stream().map(this::greet);
     }
   }
+
+  /** Stands for jakarta.annotation.PreDestroy: lifecycle annotations are known by their simple name. */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  public @interface PreDestroy {}
+
+  /** A superclass whose public methods a service inherits. */
+  public static class BaseService {
+    public String base() {
+      return "base";
+    }
+  }
+
+  /** What a caller may try to call on a {@link ClosingService}, lifecycle methods included. */
+  public interface Closing extends AutoCloseable {
+    int add(int n);
+
+    String base();
+
+    /** Whether close() or shutdown() ran on the worker. */
+    boolean closed();
+
+    void shutdown();
+
+    default String greeting() {
+      return "hello";
+    }
+
+    @Override
+    void close();
+  }
+
+  /** A class service with lifecycle methods that no remote caller may run. */
+  public static final class ClosingService extends BaseService implements Closing {
+    private volatile boolean closed;
+    private int total;
+
+    @Override
+    public synchronized int add(int n) {
+      if (closed) {
+        throw new IllegalStateException("closed");
+      }
+      total += n;
+      return total;
+    }
+
+    @Override
+    public boolean closed() {
+      return closed;
+    }
+
+    @PreDestroy
+    @Override
+    public void shutdown() {
+      closed = true;
+    }
+
+    @Override
+    public void close() {
+      System.out.println("close() ran");
+      closed = true;
+    }
+
+    public static int helper() {
+      return 0;
+    }
+
+    @Override
+    public String toString() {
+      return "ClosingService(" + total + ")";
+    }
+  }
 }

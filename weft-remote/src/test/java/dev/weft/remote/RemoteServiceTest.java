@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.UsageException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +43,50 @@ class RemoteServiceTest {
       String big = "ø".repeat(3 << 20);
       assertThat(counter.greet(big)).hasSize(big.length() + "hello, ".length()).endsWith("øø");
       assertThat(service.withLogs(logs::add).proxy(Fixtures.Counter.class).greet(big)).isEqualTo("hello, " + big);
+    } finally {
+      service.teardown();
+    }
+  }
+
+  @Test
+  void callableMethods_areThePublicInstanceMethodsOfTheClassAndItsSuperclasses_withoutLifecycle() {
+    assertThat(ServiceMethods.names(Fixtures.ClosingService.class)).containsExactly("add", "base", "closed");
+    assertThat(ServiceMethods.names(Fixtures.CounterService.class))
+        .containsExactly("add", "addLater", "greet", "greetEach");
+  }
+
+  /** Regression: close() of a class service ran when a caller called it. */
+  @Test
+  void lifecycleAndObjectMethods_calledRemotely_areRefused_andDoNotRun() throws Exception {
+    RemoteService<Fixtures.ClosingService> service = Remote.cls(Fixtures.ClosingService.class, "closing")
+        .backend(Workers.at(registry)).to();
+    try {
+      Fixtures.Closing closing = service.proxy(Fixtures.Closing.class);
+      assertThat(closing.add(2)).isEqualTo(2);
+      assertThat(closing.base()).isEqualTo("base"); // inherited from a superclass: callable
+
+      assertThatThrownBy(closing::close).isInstanceOf(UsageException.class)
+          .hasMessageContaining("ClosingService.close cannot be called remotely")
+          .hasMessageContaining("[add, base, closed]");
+      assertThatThrownBy(closing::shutdown).isInstanceOf(UsageException.class)
+          .hasMessageContaining("lifecycle");
+      assertThatThrownBy(() -> service.async(Fixtures.Closing.class, c -> {
+        c.close();
+        return 0;
+      })).isInstanceOf(UsageException.class).hasMessageContaining("cannot be called remotely");
+
+      // Straight to the worker, past the proxy: the worker serves none of them either.
+      Endpoint e = Workers.endpoint(service);
+      for (String name : List.of("close", "shutdown", "toString", "hashCode", "helper", "greeting", "wait", "getClass")) {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(e.uri().resolve(Wire.path(name)))
+            .header("Authorization", "Bearer " + e.token()).POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(name).isEqualTo(404);
+        assertThat(r.body()).as(name).contains("unknown_function").contains("[add, base, closed]");
+      }
+
+      assertThat(closing.closed()).as("close() never ran on the worker").isFalse();
+      assertThat(closing.add(1)).isEqualTo(3);
     } finally {
       service.teardown();
     }

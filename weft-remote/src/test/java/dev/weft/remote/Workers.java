@@ -14,6 +14,10 @@ final class Workers {
     return f.service.deployed().replicas().get(0);
   }
 
+  static Endpoint endpoint(RemoteService<?> s) {
+    return s.service.deployed().replicas().get(0);
+  }
+
   static void kill(long pid) {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
   }

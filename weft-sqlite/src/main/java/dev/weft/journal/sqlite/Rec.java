@@ -17,8 +17,11 @@ sealed interface Rec {
     return false;
   }
 
-  /** A new request; {@code done} completes after the commit that holds it. */
-  record Create(String id, String application, String inputJson, String key, long createdAt,
+  /**
+   * A new request; {@code done} completes after the commit that holds it. {@code hash} is the
+   * {@link IdempotencyHash} kept beside {@code key} (both null without a key).
+   */
+  record Create(String id, String application, String inputJson, String key, String hash, long createdAt,
       CompletableFuture<Created> done) implements Rec {
     @Override
     public boolean urgent() {
@@ -30,8 +33,11 @@ sealed interface Rec {
    * The outcome of a {@link Create}: a new row, or the row that already had its id or key.
    *
    * @param seq the new row's paging sequence (0 when not new)
+   * @param application the existing row's application (when not new)
+   * @param hash the existing row's idempotency hash; null when new, without a key, or written
+   *     before hashes were kept
    */
-  record Created(boolean isNew, String id, long seq) {}
+  record Created(boolean isNew, String id, long seq, String application, String hash) {}
 
   record Started(OpenRequest req, DurableId call, String callHex, String parentHex, String function,
       String argsJson, long at) implements Rec {}

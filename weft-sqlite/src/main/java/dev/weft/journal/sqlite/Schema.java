@@ -69,7 +69,11 @@ final class Schema {
           // order too. (request_id, durable_id) is unique because one writer, which knows the row
           // of every call of the requests it writes, inserts each call once (see Writer); a
           // B-tree keyed by the hashed durable id would put every insert at a random place.
-          "CREATE INDEX calls_by_request ON calls (request_id)")));
+          "CREATE INDEX calls_by_request ON calls (request_id)")),
+      // The hash of application and input beside the key tells a repeat from a key reused for
+      // another request; rows from version 1 have none and are compared by application only.
+      new Migration(2, "idempotency hash", List.of(
+          "ALTER TABLE requests ADD COLUMN idempotency_hash TEXT")));
 
   /** The newest version this code knows. */
   static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();

@@ -318,9 +318,13 @@ public final class SqliteJournal implements Journal {
    * Records a new request and returns once it is committed (one group commit: with FULL
    * durability, an fsync), or returns the log of the request that already has this id or
    * idempotency key ({@link RequestLog#isNew()} false; the key is free again once that request
-   * is purged).
+   * is purged). A key is kept with the SHA-256 of the application and the input's JSON, so a key
+   * sent again with another application or input is refused; a request recorded before hashes
+   * were kept (schema version 1) is compared by application only.
    *
    * @throws UsageException if the input cannot be encoded as its declared type
+   * @throws dev.weft.IdempotencyKeyReusedException if the key was used for another application
+   *     or another input
    * @throws WeftException if the file cannot be written
    * @throws IllegalStateException if the journal is closed
    */
@@ -334,12 +338,16 @@ public final class SqliteJournal implements Journal {
       throw new UsageException("the input of a request for " + request.application() + " cannot be journaled: "
           + e.getMessage(), e);
     }
+    String key = request.idempotencyKey().orElse(null);
+    String hash = key == null ? null : IdempotencyHash.of(request.application(), inputJson);
     for (int attempt = 1; ; attempt++) {
       long now = options.clock().millis();
       CompletableFuture<Rec.Created> done = new CompletableFuture<>();
-      enqueue(new Rec.Create(request.id(), request.application(), inputJson, request.idempotencyKey().orElse(null),
-          now, done));
+      enqueue(new Rec.Create(request.id(), request.application(), inputJson, key, hash, now, done));
       Rec.Created created = await(done);
+      if (!created.isNew() && key != null) {
+        IdempotencyHash.checkSame(key, created.application(), created.hash(), request.application(), hash);
+      }
       if (created.isNew()) {
         OpenRequest fresh = new OpenRequest(created.id(), request.application(), Instant.ofEpochMilli(now),
             created.seq(), running(), true);

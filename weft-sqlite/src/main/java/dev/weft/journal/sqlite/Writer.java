@@ -111,9 +111,11 @@ final class Writer implements Runnable {
     this.purgeEveryNanos = Math.max(Duration.ofSeconds(1).toNanos(),
         Math.min(Duration.ofHours(1).toNanos(), retention.toNanos()));
     this.clock = options.clock();
-    insertRequest = conn.prepareStatement("INSERT INTO requests (id, application, input, idempotency_key, state, "
-        + "created_at) VALUES (?, ?, ?, ?, 'RUNNING', ?) ON CONFLICT DO NOTHING RETURNING seq");
-    findRequest = conn.prepareStatement("SELECT id FROM requests WHERE id = ? OR idempotency_key = ? "
+    insertRequest = conn.prepareStatement("INSERT INTO requests (id, application, input, idempotency_key, "
+        + "idempotency_hash, state, created_at) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?) ON CONFLICT DO NOTHING "
+        + "RETURNING seq");
+    findRequest = conn.prepareStatement("SELECT id, application, idempotency_hash FROM requests "
+        + "WHERE id = ? OR idempotency_key = ? "
         + "ORDER BY idempotency_key IS ? DESC LIMIT 1");
     progress = conn.prepareStatement("UPDATE requests SET progress_current = ?, progress_total = ?, "
         + "progress_message = ?, progress_at = ? WHERE id = ?");
@@ -440,10 +442,11 @@ final class Writer implements Runnable {
     insertRequest.setString(2, c.application());
     insertRequest.setString(3, c.inputJson());
     setNullable(insertRequest, 4, c.key());
-    insertRequest.setLong(5, c.createdAt());
+    setNullable(insertRequest, 5, c.hash());
+    insertRequest.setLong(6, c.createdAt());
     try (ResultSet rs = insertRequest.executeQuery()) {
       if (rs.next()) {
-        return new Rec.Created(true, c.id(), rs.getLong(1));
+        return new Rec.Created(true, c.id(), rs.getLong(1), null, null);
       }
     }
     findRequest.setString(1, c.id());
@@ -451,7 +454,7 @@ final class Writer implements Runnable {
     setNullable(findRequest, 3, c.key());
     try (ResultSet rs = findRequest.executeQuery()) {
       if (rs.next()) {
-        return new Rec.Created(false, rs.getString(1), 0);
+        return new Rec.Created(false, rs.getString(1), 0, rs.getString(2), rs.getString(3));
       }
     }
     throw new IllegalStateException("request " + c.id() + " was neither inserted nor found");

@@ -54,7 +54,7 @@ final class SqliteJournalDurabilityTest {
       assertThat(log.failedAttempts(ROOT.child(1, 'c', "f"))).isOne();
       assertThat(journal.output("r2", Integer.class)).contains(20);
       assertThat(journal.info("r2").orElseThrow().state()).isEqualTo(RequestState.SUCCEEDED);
-      RequestLog repeat = journal.create(new NewRequest("r1", "app", 9, Integer.class, Optional.of("r1")));
+      RequestLog repeat = journal.create(new NewRequest("r1", "app", 1, Integer.class, Optional.of("r1")));
       assertThat(repeat.isNew()).isFalse();
     }
   }
@@ -114,6 +114,27 @@ final class SqliteJournalDurabilityTest {
     assertThat(Sql.strings(file, "PRAGMA journal_mode")).containsExactly("wal");
     SqliteJournal.open(file).close(); // and opens again without migrating twice
     assertThat(Sql.count(file, "SELECT count(*) FROM schema_version")).isEqualTo(Schema.MIGRATIONS.size());
+  }
+
+  @Test
+  void open_versionOneFile_migratesToTheIdempotencyHash_andItsKeysStillAnswer() {
+    Path file = dir.resolve("v1.db");
+    for (String sql : Schema.MIGRATIONS.get(0).statements()) {
+      Sql.execute(file, sql);
+    }
+    Sql.execute(file, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+        + "applied_at INTEGER NOT NULL)");
+    Sql.execute(file, "INSERT INTO schema_version VALUES (1, 'requests and calls', 0)");
+    Sql.execute(file, "INSERT INTO requests (id, application, input, idempotency_key, state, created_at) "
+        + "VALUES ('k', 'app', '1', 'k', 'RUNNING', 0)");
+
+    try (SqliteJournal journal = SqliteJournal.open(file)) {
+      assertThat(Sql.count(file, "SELECT max(version) FROM schema_version")).isEqualTo(2);
+      NewRequest again = new NewRequest("k", "app", 1, Integer.class, Optional.of("k"));
+      assertThat(journal.create(again).isNew()).isFalse();
+      assertThatThrownBy(() -> journal.create(new NewRequest("k", "other", 1, Integer.class, Optional.of("k"))))
+          .isInstanceOf(dev.weft.IdempotencyKeyReusedException.class);
+    }
   }
 
   @Test

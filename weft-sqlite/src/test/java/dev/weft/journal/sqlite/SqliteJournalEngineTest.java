@@ -7,6 +7,7 @@ import dev.weft.Application;
 import dev.weft.Applications;
 import dev.weft.Function;
 import dev.weft.Request;
+import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.RequestState;
 import dev.weft.Weft;
 import dev.weft.WeftRuntime;
@@ -158,6 +159,25 @@ final class SqliteJournalEngineTest {
       assertThat(again.id()).isEqualTo("order-1");
       assertThat(again.state()).isEqualTo(RequestState.SUCCEEDED);
       assertThat(again.result()).isEqualTo(13);
+    }
+    assertThat(APP_RUNS).hasValue(1);
+  }
+
+  @Test
+  void submitWithAnIdempotencyKey_afterARestart_withAnotherInput_isRefused() {
+    Path file = dir.resolve("journal.db");
+    try (SqliteJournal journal = SqliteJournal.open(file);
+        WeftRuntime runtime = WeftRuntime.builder().journal(journal).build()) {
+      assertThat(runtime.submit(Weft.fn(SqliteJournalEngineTest::sumOfSquares), List.of(2, 3), "order-2").result())
+          .isEqualTo(13);
+    }
+    try (SqliteJournal journal = SqliteJournal.open(file);
+        WeftRuntime runtime = WeftRuntime.builder().journal(journal).build()) {
+      assertThatThrownBy(() -> runtime.submit(Weft.fn(SqliteJournalEngineTest::sumOfSquares), List.of(2, 4), "order-2"))
+          .isInstanceOf(IdempotencyKeyReusedException.class)
+          .hasMessageContaining("order-2");
+      assertThat(runtime.submit(Weft.fn(SqliteJournalEngineTest::sumOfSquares), List.of(2, 3), "order-2").result())
+          .isEqualTo(13);
     }
     assertThat(APP_RUNS).hasValue(1);
   }

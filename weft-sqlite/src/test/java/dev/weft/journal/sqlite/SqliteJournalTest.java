@@ -3,6 +3,7 @@ package dev.weft.journal.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.ProgressUpdate;
 import dev.weft.RequestState;
 import dev.weft.UsageException;
@@ -111,13 +112,72 @@ final class SqliteJournalTest {
   void create_existingIdempotencyKey_returnsTheExistingRequest_notNew() {
     RequestLog first = journal.create(new NewRequest("k-1", "app", 1, Integer.class, Optional.of("k-1")));
     first.completed(A, "f", 10, Integer.class);
-    RequestLog again = journal.create(new NewRequest("other-id", "app", 2, Integer.class, Optional.of("k-1")));
+    RequestLog again = journal.create(new NewRequest("other-id", "app", 1, Integer.class, Optional.of("k-1")));
 
     assertThat(again.isNew()).isFalse();
     assertThat(again.requestId()).isEqualTo("k-1");
     assertThat(again.find(A, Integer.class)).contains(new RequestLog.Recorded(10));
     assertThat(again.input(Integer.class)).isEqualTo(1);
     assertThat(Sql.count(file, "SELECT count(*) FROM requests")).isOne();
+  }
+
+  static NewRequest keyed(String key, String app, Object input) {
+    return new NewRequest(key, app, input, Object.class, Optional.of(key));
+  }
+
+  /** Regression: a key sent again with another input was answered with the first request. */
+  @Test
+  void create_sameKeyAnotherInput_throwsKeyReused_andKeepsTheFirst() {
+    journal.create(keyed("k", "app", List.of(1, 2)));
+
+    assertThatThrownBy(() -> journal.create(keyed("k", "app", List.of(1, 3))))
+        .isInstanceOfSatisfying(IdempotencyKeyReusedException.class, e -> {
+          assertThat(e.key()).isEqualTo("k");
+          assertThat(e.firstApplication()).isEqualTo("app");
+        })
+        .hasMessageContaining("another input");
+    assertThat(journal.reopen("k").orElseThrow().input(LIST_OF_INTEGERS)).isEqualTo(List.of(1, 2));
+    assertThat(Sql.count(file, "SELECT count(*) FROM requests")).isOne();
+  }
+
+  @Test
+  void create_sameKeyAnotherApplication_throwsKeyReused() {
+    journal.create(keyed("k", "app", 1));
+
+    assertThatThrownBy(() -> journal.create(keyed("k", "other", 1)))
+        .isInstanceOf(IdempotencyKeyReusedException.class)
+        .hasMessageContaining("of app, not of other");
+  }
+
+  @Test
+  void create_keyStoresTheHashOfApplicationAndInput_andNoneWithoutAKey() {
+    journal.create(keyed("k", "app", 7));
+    journal.create(request("r", "app", 7));
+
+    assertThat(Sql.strings(file, "SELECT idempotency_hash FROM requests WHERE id = 'k'"))
+        .containsExactly(IdempotencyHash.of("app", "7"));
+    assertThat(Sql.count(file, "SELECT count(*) FROM requests WHERE id = 'r' AND idempotency_hash IS NULL")).isOne();
+  }
+
+  @Test
+  void create_keyReusedAfterAReopenOfTheFile_isStillChecked() {
+    journal.create(keyed("k", "app", 1)).finished(RequestState.SUCCEEDED, 10, Integer.class, Optional.empty());
+    journal.close();
+    journal = SqliteJournal.open(file);
+
+    assertThat(journal.create(keyed("k", "app", 1)).isNew()).isFalse();
+    assertThatThrownBy(() -> journal.create(keyed("k", "app", 2))).isInstanceOf(IdempotencyKeyReusedException.class);
+    assertThatThrownBy(() -> journal.create(keyed("k", "other", 1))).isInstanceOf(IdempotencyKeyReusedException.class);
+  }
+
+  @Test
+  void create_keyOfARowWithoutAHash_isComparedByApplicationOnly() {
+    journal.create(keyed("k", "app", 1));
+    journal.flush();
+    Sql.execute(file, "UPDATE requests SET idempotency_hash = NULL"); // as a row written before hashes were kept
+
+    assertThat(journal.create(keyed("k", "app", 2)).isNew()).isFalse(); // accepted as before
+    assertThatThrownBy(() -> journal.create(keyed("k", "other", 1))).isInstanceOf(IdempotencyKeyReusedException.class);
   }
 
   @Test
