@@ -73,7 +73,7 @@ final class Maintenance {
 
   static SqliteJournal.Check check(Path file) {
     requireFile(file);
-    try (Connection conn = open(file)) {
+    try (Connection conn = open(file, true)) {
       return check(conn, file, "PRAGMA integrity_check");
     } catch (SQLException e) {
       if (isDamage(e)) {
@@ -95,12 +95,13 @@ final class Maintenance {
         Files.createDirectories(target.getParent());
       }
       Files.deleteIfExists(partial);
-      try (Connection conn = open(file); PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
+      // Not query_only: SQLite counts VACUUM INTO as a write (of the new file), though it only reads this one.
+      try (Connection conn = open(file, false); PreparedStatement ps = conn.prepareStatement("VACUUM INTO ?")) {
         ps.setString(1, partial.toString());
         ps.execute();
       }
       SqliteJournal.Check copy;
-      try (Connection conn = open(partial)) {
+      try (Connection conn = open(partial, true)) {
         copy = check(conn, target, "PRAGMA quick_check");
       }
       if (!copy.ok()) {
@@ -161,13 +162,16 @@ final class Maintenance {
     }
   }
 
-  /** A connection for reading (it may create the -shm file a WAL reader needs; it never writes the file). */
-  private static Connection open(Path file) throws SQLException {
+  /**
+   * A connection of its own, for reading: it may create the -shm file a WAL reader needs, and it
+   * takes no lock of Weft's. {@code queryOnly} makes SQLite refuse any write through it.
+   */
+  private static Connection open(Path file, boolean queryOnly) throws SQLException {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout(5_000);
     Connection conn = config.createConnection("jdbc:sqlite:" + file);
     try (Statement st = conn.createStatement()) {
-      st.execute("PRAGMA query_only = true");
+      st.execute("PRAGMA query_only = " + queryOnly);
     } catch (SQLException e) {
       conn.close();
       throw e;

@@ -49,8 +49,10 @@ import org.sqlite.SQLiteConfig;
  *
  * <p><b>Writes.</b> One writer thread owns the only write connection. Every recording method
  * ({@code started}, {@code completed}, {@code attemptFailed}, {@code progress}, {@code finished},
- * {@link #reopen}) encodes its values to JSON on the caller's thread, puts a record on an
- * unbounded queue and returns without waiting. The writer executes records inside one transaction
+ * {@link #reopen}) encodes its values to JSON on the caller's thread, puts a record on a
+ * bounded queue ({@link Options#maxQueuedRecords()}) and returns without waiting for the file;
+ * while the queue is full (the writer cannot keep up, or cannot write at all) it waits for room
+ * rather than drop the record. The writer executes records inside one transaction
  * and commits many at once (group commit): with {@link Durability#FULL}, one fsync of the
  * write-ahead log per batch, never per record. Two kinds of write wait for their commit, and say
  * so: {@link #create} returns only once the request is in the file (a request accepted by POST
@@ -74,7 +76,7 @@ import org.sqlite.SQLiteConfig;
  * {@code FULL}) leaves: every request whose {@code create} returned, and every record committed
  * before the crash. Records still queued are lost (the resumed request redoes those calls):
  * normally the last {@code flushInterval} (5 ms by default) plus one commit's time; more when
- * calls outpace the writer, since the queue is unbounded rather than block the engine. A finish is
+ * calls outpace the writer, up to {@code maxQueuedRecords}. A finish is
  * committed at once but not waited for, since {@code finished} is called after the request's
  * result is already visible: a crash in that window (about one fsync) leaves the request running
  * in the file, and on restart it is resumed with its calls served from the journal, so it ends
@@ -96,8 +98,18 @@ import org.sqlite.SQLiteConfig;
  * declared type (the function's type changed) is logged and treated as absent, so the call runs
  * again.
  *
- * <p><b>One process per file.</b> The overlay assumes this instance is the only one writing the
- * file; another process may read it. Opening the file again after a crash is the intended use.
+ * <p><b>Faults.</b> When a commit fails (a full disk), the writer rolls it back, opens a new
+ * connection and retries what it held, with a backoff (50 ms doubling to 2 s), until it
+ * succeeds: nothing a recording call was told is written is dropped, and nothing is lost once
+ * space returns. Meanwhile {@link #create} and {@link #flush()} throw {@link
+ * JournalUnavailableException} (what the server answers with 503).
+ *
+ * <p><b>One journal per file.</b> The overlay assumes this instance is the only one writing the
+ * file, and the lock file beside it ({@code weft.db.lock} for {@code weft.db}) makes sure: {@link
+ * #open} refuses a file another journal has open, in this process or another ({@link
+ * JournalLockedException}, naming its pid and start). Other processes may read the file, and
+ * {@link #check} and {@link #backup} work beside an open journal. Opening the file again after a
+ * crash is the intended use: the operating system releases a dead process's lock.
  *
  * <p><b>Threads.</b> Thread-safe. Recording methods never block (beyond an enqueue); reads block
  * for one indexed query; {@link #create}, {@link #flush()}, {@link #purgeNow()} and {@link
