@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,7 +59,7 @@ final class JournalCommand {
     @Spec
     private CommandSpec spec;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     private DataOption data = new DataOption();
 
     @Override
@@ -103,7 +105,7 @@ final class JournalCommand {
     @Spec
     private CommandSpec spec;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     private DataOption data = new DataOption();
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The new file to write the backup to.")
@@ -120,7 +122,7 @@ final class JournalCommand {
       try {
         copy = SqliteJournal.backup(file, to);
       } catch (WeftException e) {
-        throw new CommandFailure(1, e.getMessage(), e);
+        throw new CommandFailure(ExitCode.SOFTWARE, e.getMessage(), e);
       }
       PrintWriter out = spec.commandLine().getOut();
       out.println(String.format(Locale.ROOT, "backed up %s to %s: %d request(s) (%d running), %d call(s)", file, to,

@@ -81,14 +81,14 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "<host>",
       defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Any address beyond loopback, such as 0.0.0.0, "
-          + "needs a bearer token: --token, else one is generated and printed.")
+          + "needs a bearer token: --token-file, $WEFT_TOKEN or --token, else one is generated and printed.")
   private String host;
 
   @Option(
       names = "--port",
       paramLabel = "<port>",
       defaultValue = "8080",
-      description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
+      description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
   private int port;
 
   @Option(

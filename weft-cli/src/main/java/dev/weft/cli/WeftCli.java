@@ -92,6 +92,11 @@ public final class WeftCli {
     commandLine.setParameterExceptionHandler((e, args) -> {
       CommandLine cl = e.getCommandLine();
       String name = cl.getCommandSpec().qualifiedName();
+      if (!cl.getSubcommands().isEmpty() && String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+        cl.usage(cl.getErr()); // a command without its subcommand: the list of them helps more than one line
+        cl.getErr().flush();
+        return CommandLine.ExitCode.USAGE;
+      }
       cl.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
       if (Arrays.asList(args).contains("--verbose")) {
         e.printStackTrace(cl.getErr());

@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.weft.journal.sqlite.SqliteJournal;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -89,6 +91,34 @@ final class ServerStartupTest {
         .contains("restore it from a backup");
     assertThat(verbose.exitCode()).isEqualTo(4);
     assertThat(verbose.err()).contains("JournalDamagedException").contains("\tat dev.weft.");
+  }
+
+  @Test
+  void server_dataIsAFile_exitsFourWithOneLine() throws IOException {
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+
+    Cli.Result result = Cli.run("server", "--port", "0", "--data", notADirectory.toString());
+
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(ownLines(result.err())).singleElement().asString()
+        .startsWith("weft: cannot create the data directory " + notADirectory.toAbsolutePath())
+        .endsWith("; choose a writable --data");
+  }
+
+  @Test
+  void server_readOnlyJournal_exitsFourWithOneLine() throws IOException {
+    // root may write anything: a read-only file is only read-only to others
+    assumeThat(System.getProperty("user.name")).isNotEqualTo("root");
+    Path data = dir.resolve("data");
+    Path file = data.resolve(ServerCommand.JOURNAL_FILE);
+    SqliteJournal.open(file).close();
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+
+    Cli.Result result = Cli.run("server", "--port", "0", "--data", data.toString());
+
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(ownLines(result.err())).containsExactly("weft: the journal " + file.toAbsolutePath()
+        + " is read-only; give the user running Weft write access to it and to its directory");
   }
 
   @Test

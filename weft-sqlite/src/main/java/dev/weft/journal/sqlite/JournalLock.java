@@ -115,10 +115,12 @@ final class JournalLock implements AutoCloseable {
       text.append("requests=").append(requests).append('\n');
     }
     ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
-    channel.truncate(0);
+    // Written over the old content, then cut to length (not emptied first): the holder's lines
+    // never change, so a process reading them to name the holder never finds them missing.
     while (bytes.hasRemaining()) {
       channel.write(bytes, bytes.position());
     }
+    channel.truncate(bytes.limit());
     lastWritten = requests;
   }
 

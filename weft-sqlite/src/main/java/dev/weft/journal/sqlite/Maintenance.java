@@ -132,8 +132,10 @@ final class Maintenance {
       requests = count(conn, "SELECT count(*) FROM requests");
       running = count(conn, "SELECT count(*) FROM requests WHERE state = 'RUNNING'");
       calls = count(conn, "SELECT count(*) FROM calls");
+    }
+    if (problems.isEmpty()) {
       Optional<Long> before = previousRequests(file);
-      long now = requestHighWater(conn);
+      long now = has(conn, "sqlite_sequence") ? requestHighWater(conn) : 0;
       if (before.isPresent() && before.get() > now) {
         problems.add(resetWarning(file, before.get(), now));
       }
