@@ -390,6 +390,7 @@ public final class SqliteJournal implements Journal {
    * @param calls calls recorded
    */
   public record Check(Path file, List<String> problems, int schemaVersion, long requests, long running, long calls) {
+    /** Copies {@code problems}. */
     public Check {
       problems = List.copyOf(problems);
     }
