@@ -196,16 +196,16 @@ final class ServerCommand implements Callable<Integer> {
       throw new CommandFailure(CommandLine.ExitCode.USAGE, e.getMessage(), e);
     } catch (RuntimeException e) {
       close(runtime, journal);
-      if (!(e instanceof UncheckedIOException) && !bindFailure(e)) {
-        throw e;
-      }
       if (bindFailure(e)) {
         throw new CommandFailure(CommandLine.ExitCode.SOFTWARE, "cannot listen on " + host + ":" + port
             + ": the port is in use (or not allowed); stop what uses it, or choose another with --port (0: any free "
             + "port)", e);
       }
-      throw new CommandFailure(CommandLine.ExitCode.SOFTWARE, "cannot listen on " + host + ":" + port + ": "
-          + e.getMessage(), e);
+      if (e instanceof UncheckedIOException) {
+        throw new CommandFailure(CommandLine.ExitCode.SOFTWARE, "cannot listen on " + host + ":" + port + ": "
+            + e.getMessage(), e);
+      }
+      throw e;
     } catch (Error e) {
       close(runtime, journal);
       throw e;
