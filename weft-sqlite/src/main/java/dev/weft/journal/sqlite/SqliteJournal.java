@@ -111,7 +111,7 @@ import org.sqlite.SQLiteConfig;
  * {@link #check} and {@link #backup} work beside an open journal. Opening the file again after a
  * crash is the intended use: the operating system releases a dead process's lock.
  *
- * <p><b>Threads.</b> Thread-safe. Recording methods never block (beyond an enqueue); reads block
+ * <p><b>Threads.</b> Thread-safe. Recording methods block only while the write queue is full; reads block
  * for one indexed query; {@link #create}, {@link #flush()}, {@link #purgeNow()} and {@link
  * #close()} block for a commit and are not interruptible (an fsync is short). After {@link
  * #close()} every method throws {@link IllegalStateException}.
