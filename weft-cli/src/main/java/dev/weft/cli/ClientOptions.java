@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -18,11 +19,20 @@ final class ClientOptions {
       names = "--token",
       paramLabel = "<token>",
       defaultValue = "${env:WEFT_TOKEN}",
-      description = "Bearer token the server requires, if it has one (default: $WEFT_TOKEN).")
+      description = "Bearer token the server requires, if it has one (default: $WEFT_TOKEN). Other local users "
+          + "can see it in the process list: prefer --token-file or $WEFT_TOKEN.")
   String token;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "<path>",
+      description = "Read the bearer token from this file (trimmed) instead of --token or $WEFT_TOKEN.")
+  Path tokenFile;
 
   /** A client of the chosen server. */
   WeftClient client() {
-    return new WeftClient(server, Optional.ofNullable(token).filter(t -> !t.isBlank()));
+    Optional<String> chosen = tokenFile != null ? Optional.of(TokenFile.read(tokenFile))
+        : Optional.ofNullable(token).filter(t -> !t.isBlank());
+    return new WeftClient(server, chosen);
   }
 }

@@ -20,6 +20,11 @@ class CommandFailure extends RuntimeException {
     this.exitCode = exitCode;
   }
 
+  /** Exit code: the journal is open in another process (another {@code weft server} on the same --data). */
+  static final int JOURNAL_IN_USE = 3;
+  /** Exit code: the journal cannot be used (damaged, read-only, not a journal, from a newer Weft, missing). */
+  static final int JOURNAL_UNUSABLE = 4;
+
   /** The command line was wrong (exit code 2). */
   static CommandFailure usage(String message) {
     return new CommandFailure(ExitCode.USAGE, message);

@@ -1,23 +1,30 @@
 package dev.weft.cli;
 
 import dev.weft.Applications;
+import dev.weft.WeftException;
 import dev.weft.WeftRuntime;
 import dev.weft.journal.RequestInfo;
+import dev.weft.journal.sqlite.JournalLockedException;
 import dev.weft.journal.sqlite.SqliteJournal;
 import dev.weft.server.WeftServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +34,8 @@ import picocli.CommandLine.Spec;
  * {@code weft server}: serves the applications found on the class path (or in jars) over HTTP,
  * with a SQLite journal in a data directory, until the process is told to stop.
  *
- * <p>Start-up: scan for applications and list them on standard error; open the journal; start the
+ * <p>Start-up: print the absolute data directory; scan for applications and list them on standard
+ * error; open the journal (refused if another process has it open); start the
  * server, which resumes the requests the journal holds as running (how many is printed); print
  * {@code weft server listening on http://HOST:PORT} on standard output (scripts and tests read
  * it). SIGTERM or Ctrl-C stops the server, then the runtime, then the journal; a request still
@@ -45,20 +53,25 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  weft server                             # the examples' apps, on port 8080",
       "  weft server --port 0 --data /tmp/weft   # any free port (the URL is printed)",
-      "  weft server --jar app.jar --host 0.0.0.0 --token \"$(openssl rand -base64 32)\"",
+      "  weft server --jar app.jar --host 0.0.0.0 --token-file /etc/weft/token",
       "%nRoutes: POST /v1/applications/{app}, GET /v1/applications, GET /v1/requests,",
       "GET /v1/requests/{id}[/output|/progress], DELETE /v1/requests/{id};",
       "all described at GET /openapi.json."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "1:the server could not start (port in use, journal unreadable)",
-      "2:wrong options, or no applications found",
+      "1:the server could not start (the port is in use)",
+      "2:wrong options (a bad flag, a host that does not resolve, a missing or empty --token-file), or no "
+          + "applications found",
+      "3:the journal is in use by another process (another weft server on the same --data)",
+      "4:the journal cannot be used (damaged, read-only, not a Weft journal, written by a newer Weft)",
       "143:stopped by SIGTERM (130: by Ctrl-C)"
     })
 final class ServerCommand implements Callable<Integer> {
   /** The journal's file name inside --data. */
   static final String JOURNAL_FILE = "weft.db";
+  /** The default --data, relative to the working directory. */
+  static final String DEFAULT_DATA = ".weft/data";
 
   @Spec
   private CommandSpec spec;
@@ -68,20 +81,20 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "<host>",
       defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Any address beyond loopback, such as 0.0.0.0, "
-          + "needs a bearer token: --token, else one is generated and printed.")
+          + "needs a bearer token: --token-file, $WEFT_TOKEN or --token, else one is generated and printed.")
   private String host;
 
   @Option(
       names = "--port",
       paramLabel = "<port>",
       defaultValue = "8080",
-      description = "Port to listen on, 0 for any free one (default: ${DEFAULT-VALUE}).")
+      description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}).")
   private int port;
 
   @Option(
       names = "--data",
       paramLabel = "<dir>",
-      defaultValue = ".weft/data",
+      defaultValue = DEFAULT_DATA,
       description = "Directory of the journal file (" + JOURNAL_FILE + "), created if missing (default: ${DEFAULT-VALUE}).")
   private Path data;
 
@@ -97,8 +110,21 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "<token>",
       defaultValue = "${env:WEFT_TOKEN}",
       description = "Bearer token every /v1 request must carry, 16..512 visible ASCII characters "
-          + "(default: $WEFT_TOKEN; none on loopback).")
+          + "(default: $WEFT_TOKEN; none on loopback). Other local users can see it in the process list: "
+          + "prefer --token-file or $WEFT_TOKEN.")
   private String token;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "<path>",
+      description = "Read the bearer token from this file (trimmed of white space) instead of --token or $WEFT_TOKEN.")
+  private Path tokenFile;
+
+  @Option(
+      names = "--require-token",
+      description = "Require a bearer token on loopback too; without --token, --token-file or $WEFT_TOKEN one is "
+          + "generated and printed.")
+  private boolean requireToken;
 
   @Option(
       names = "--retention",
@@ -116,6 +142,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Path journalFile = data.resolve(JOURNAL_FILE).toAbsolutePath().normalize();
+    err.println("weft server: data directory " + journalFile.getParent());
+    Optional<String> bearer = bearerToken(err);
 
     long scanStart = System.nanoTime();
     ApplicationScanner.Found found = jars.isEmpty() ? ApplicationScanner.classPath() : ApplicationScanner.jars(jars);
@@ -134,13 +163,21 @@ final class ServerCommand implements Callable<Integer> {
     }
     err.flush();
 
-    Path journalFile = data.resolve(JOURNAL_FILE).toAbsolutePath();
     try {
       Files.createDirectories(journalFile.getParent());
     } catch (IOException e) {
-      throw CommandFailure.failed("cannot create the data directory " + journalFile.getParent() + ": " + e.getMessage());
+      throw new CommandFailure(CommandFailure.JOURNAL_UNUSABLE, "cannot create the data directory "
+          + journalFile.getParent() + " (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "); choose a writable --data", e);
     }
-    SqliteJournal journal = SqliteJournal.open(journalFile, SqliteJournal.Options.defaults().withRetention(retention));
+    SqliteJournal journal;
+    try {
+      journal = SqliteJournal.open(journalFile, SqliteJournal.Options.defaults().withRetention(retention));
+    } catch (JournalLockedException e) {
+      throw new CommandFailure(CommandFailure.JOURNAL_IN_USE, e.getMessage(), e);
+    } catch (WeftException e) { // damaged, read-only, not a journal, newer: nothing to serve from
+      throw new CommandFailure(CommandFailure.JOURNAL_UNUSABLE, e.getMessage(), e);
+    }
     WeftRuntime runtime = WeftRuntime.builder().journal(journal).build();
     WeftServer server;
     int resumable;
@@ -152,17 +189,24 @@ final class ServerCommand implements Callable<Integer> {
       } else {
         builder.port(port);
       }
-      if (token != null && !token.isBlank()) {
-        builder.bearerToken(token);
-      }
+      bearer.ifPresent(builder::bearerToken);
       server = builder.start(); // resumes the unfinished requests of the hosted applications
     } catch (IllegalArgumentException e) {
       close(runtime, journal);
-      throw CommandFailure.usage(e.getMessage());
-    } catch (UncheckedIOException e) {
+      throw new CommandFailure(CommandLine.ExitCode.USAGE, e.getMessage(), e);
+    } catch (RuntimeException e) {
       close(runtime, journal);
-      throw CommandFailure.failed(e.getMessage());
-    } catch (RuntimeException | Error e) {
+      if (bindFailure(e)) {
+        throw new CommandFailure(CommandLine.ExitCode.SOFTWARE, "cannot listen on " + host + ":" + port
+            + ": the port is in use (or not allowed); stop what uses it, or choose another with --port (0: any free "
+            + "port)", e);
+      }
+      if (e instanceof UncheckedIOException) {
+        throw new CommandFailure(CommandLine.ExitCode.SOFTWARE, "cannot listen on " + host + ":" + port + ": "
+            + e.getMessage(), e);
+      }
+      throw e;
+    } catch (Error e) {
       close(runtime, journal);
       throw e;
     }
@@ -190,6 +234,46 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await(); // the shutdown hook ends the process; this thread only keeps it alive until then
     return 0;
+  }
+
+  /**
+   * The bearer token to require, from --token-file, --token or $WEFT_TOKEN (in that order), or
+   * generated if --require-token and none was given; warns when --token was typed on the command
+   * line, where every local user can read it ({@code ps}).
+   */
+  private Optional<String> bearerToken(PrintWriter err) {
+    boolean typed = spec.commandLine().getParseResult().hasMatchedOption("--token");
+    if (typed && tokenFile != null) {
+      throw CommandFailure.usage("give --token or --token-file, not both");
+    }
+    Optional<String> chosen;
+    if (tokenFile != null) {
+      chosen = Optional.of(TokenFile.read(tokenFile));
+    } else {
+      chosen = Optional.ofNullable(token).filter(t -> !t.isBlank());
+      if (typed) {
+        err.println("weft server: warning: --token shows in the process list (ps) to every user of this machine; "
+            + "use --token-file or $WEFT_TOKEN instead");
+      }
+    }
+    if (chosen.isEmpty() && requireToken) {
+      byte[] bytes = new byte[32];
+      new SecureRandom().nextBytes(bytes);
+      String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      err.println("weft server: --require-token: every /v1 request needs the header 'Authorization: Bearer "
+          + generated + "' (give your own with --token-file)");
+      chosen = Optional.of(generated);
+    }
+    return chosen;
+  }
+
+  private static boolean bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Prints which unfinished requests will resume and which cannot here; returns how many will. */

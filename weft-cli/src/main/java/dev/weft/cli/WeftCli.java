@@ -2,10 +2,12 @@ package dev.weft.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
@@ -13,9 +15,10 @@ import picocli.CommandLine.ScopeType;
  * server} serves applications over HTTP, {@code weft invoke} and {@code weft requests} talk to a
  * running server, {@code weft examples} lists and runs the conformance examples.
  *
- * <p>Every command and subcommand accepts {@code --help} and {@code --version}. Normal output goes
- * to standard output and diagnostics to standard error, so output can be piped. The process exits
- * with the command's exit code (see the package documentation).
+ * <p>Every command and subcommand accepts {@code --help}, {@code --version} and {@code --verbose}.
+ * Normal output goes to standard output and diagnostics to standard error, so output can be piped.
+ * A failure is one line on standard error, {@code weft: <what went wrong and what to do>}, and the
+ * command's exit code (see the package documentation); {@code --verbose} adds the Java stack trace.
  */
 @Command(
     name = "weft",
@@ -27,6 +30,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       DemoCommand.class,
       ServerCommand.class,
+      JournalCommand.class,
       InvokeCommand.class,
       RequestsCommand.class,
       ApplicationsCommand.class,
@@ -38,6 +42,12 @@ public final class WeftCli {
   private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
   private final PrintStream out;
+
+  @Option(
+      names = "--verbose",
+      scope = ScopeType.INHERIT,
+      description = "Print the Java stack trace of a failure, after its one-line message.")
+  private boolean verbose;
 
   private WeftCli(PrintStream out) {
     this.out = out;
@@ -62,14 +72,49 @@ public final class WeftCli {
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+      PrintWriter w = cl.getErr();
+      int code;
       if (e instanceof CommandFailure failure) {
-        cl.getErr().println("weft: " + failure.getMessage());
-        cl.getErr().flush();
-        return failure.exitCode();
+        w.println("weft: " + failure.getMessage());
+        code = failure.exitCode();
+      } else {
+        // Not a failure a command foresaw: still one line, and the stack on request.
+        w.println("weft: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+            + (verbose(parseResult) ? "" : " (run again with --verbose for the Java stack trace)"));
+        code = CommandLine.ExitCode.SOFTWARE;
       }
-      throw e;
+      if (verbose(parseResult)) {
+        e.printStackTrace(w);
+      }
+      w.flush();
+      return code;
+    });
+    commandLine.setParameterExceptionHandler((e, args) -> {
+      CommandLine cl = e.getCommandLine();
+      String name = cl.getCommandSpec().qualifiedName();
+      if (!cl.getSubcommands().isEmpty() && String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+        cl.usage(cl.getErr()); // a command without its subcommand: the list of them helps more than one line
+        cl.getErr().flush();
+        return CommandLine.ExitCode.USAGE;
+      }
+      cl.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+      if (Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace(cl.getErr());
+      }
+      cl.getErr().flush();
+      return CommandLine.ExitCode.USAGE;
     });
     return commandLine;
+  }
+
+  /** Whether --verbose was given, on the command or any of its parents. */
+  private static boolean verbose(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+      if (pr.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The stream that subcommands hand to code that writes to a {@link PrintStream}. */

@@ -1,7 +1,8 @@
 /**
  * The {@code weft} command line: {@link dev.weft.cli.WeftCli} is its entry point, and each
  * subcommand is a package-private class beside it: {@code demo} (the main job), {@code server},
- * {@code invoke}, {@code requests}, {@code applications} and {@code examples}. The commands that
+ * {@code journal} ({@code check}, {@code backup}), {@code invoke}, {@code requests},
+ * {@code applications} and {@code examples}. The commands that
  * talk to a server use {@code WeftClient}, a small blocking client of the HTTP API in
  * docs/SERVER.md.
  *
@@ -9,7 +10,9 @@
  * {@code weft-cli/target/weft.jar} when needed. Results go to standard output, progress and
  * diagnostics to standard error. Exit codes: 0 success, 1 the command failed (a request failed,
  * the server could not be reached), 2 the command line was wrong or the server refused it (an
- * unknown application, an input of the wrong type: any HTTP 4xx); {@code weft server} ends with
- * 143 on SIGTERM.
+ * unknown application, an input of the wrong type: any HTTP 4xx), 3 the journal is in use by
+ * another process, 4 the journal cannot be used (damaged, read-only, looks reset, missing);
+ * {@code weft server} ends with 143 on SIGTERM. A failure is one line on standard error
+ * ({@code weft: ...}); the global {@code --verbose} adds the Java stack trace.
  */
 package dev.weft.cli;

@@ -71,6 +71,36 @@ final class ServerProcess implements AutoCloseable {
         + Files.readString(stderr));
   }
 
+  /** What a {@code weft} process that ran to its end printed, and its exit code. */
+  record Ended(int exitCode, String out, String err) {}
+
+  /**
+   * Runs {@code weft args...} in a process of its own (for a start that must fail) and waits up to
+   * 90 s for it to end.
+   */
+  static Ended run(String... args) throws IOException, InterruptedException {
+    String java = ProcessHandle.current().info().command().orElseThrow(() ->
+        new IllegalStateException("cannot tell which java runs this test"));
+    List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), WeftCli.class.getName()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile("weft-", ".stdout");
+    Path err = Files.createTempFile("weft-", ".stderr");
+    try {
+      Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+      if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("weft " + String.join(" ", args) + " did not end within 90 s; stderr:\n"
+            + Files.readString(err));
+      }
+      return new Ended(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
   /** {@code http://127.0.0.1:PORT}, as printed. */
   URI url() {
     return url;

@@ -87,11 +87,18 @@ final class Readers implements AutoCloseable {
   <T> T read(Query<T> query) {
     Reader r = borrow();
     try {
-      return query.run(r);
-    } catch (SQLException e) {
-      throw new WeftException("reading the journal " + file + " failed: " + e.getMessage(), e);
-    } finally {
+      T out = query.run(r);
       giveBack(r);
+      return out;
+    } catch (SQLException | RuntimeException e) {
+      // The driver finalizes a statement that failed with an I/O error, and this reader caches its
+      // statements: drop the connection rather than serve the next read a dead statement.
+      r.close();
+      created.decrementAndGet();
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new WeftException("reading the journal " + file + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.weft.UsageException;
 import dev.weft.WeftException;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.Journal;
+import dev.weft.journal.JournalUnavailableException;
 import dev.weft.journal.NewRequest;
 import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestLog;
@@ -35,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sqlite.SQLiteConfig;
 
@@ -46,8 +49,10 @@ import org.sqlite.SQLiteConfig;
  *
  * <p><b>Writes.</b> One writer thread owns the only write connection. Every recording method
  * ({@code started}, {@code completed}, {@code attemptFailed}, {@code progress}, {@code finished},
- * {@link #reopen}) encodes its values to JSON on the caller's thread, puts a record on an
- * unbounded queue and returns without waiting. The writer executes records inside one transaction
+ * {@link #reopen}) encodes its values to JSON on the caller's thread, puts a record on a
+ * bounded queue ({@link Options#maxQueuedRecords()}) and returns without waiting for the file;
+ * while the queue is full (the writer cannot keep up, or cannot write at all) it waits for room
+ * rather than drop the record. The writer executes records inside one transaction
  * and commits many at once (group commit): with {@link Durability#FULL}, one fsync of the
  * write-ahead log per batch, never per record. Two kinds of write wait for their commit, and say
  * so: {@link #create} returns only once the request is in the file (a request accepted by POST
@@ -71,7 +76,7 @@ import org.sqlite.SQLiteConfig;
  * {@code FULL}) leaves: every request whose {@code create} returned, and every record committed
  * before the crash. Records still queued are lost (the resumed request redoes those calls):
  * normally the last {@code flushInterval} (5 ms by default) plus one commit's time; more when
- * calls outpace the writer, since the queue is unbounded rather than block the engine. A finish is
+ * calls outpace the writer, up to {@code maxQueuedRecords}. A finish is
  * committed at once but not waited for, since {@code finished} is called after the request's
  * result is already visible: a crash in that window (about one fsync) leaves the request running
  * in the file, and on restart it is resumed with its calls served from the journal, so it ends
@@ -93,10 +98,20 @@ import org.sqlite.SQLiteConfig;
  * declared type (the function's type changed) is logged and treated as absent, so the call runs
  * again.
  *
- * <p><b>One process per file.</b> The overlay assumes this instance is the only one writing the
- * file; another process may read it. Opening the file again after a crash is the intended use.
+ * <p><b>Faults.</b> When a commit fails (a full disk), the writer rolls it back, opens a new
+ * connection and retries what it held, with a backoff (50 ms doubling to 2 s), until it
+ * succeeds: nothing a recording call was told is written is dropped, and nothing is lost once
+ * space returns. Meanwhile {@link #create} and {@link #flush()} throw {@link
+ * JournalUnavailableException} (what the server answers with 503).
  *
- * <p><b>Threads.</b> Thread-safe. Recording methods never block (beyond an enqueue); reads block
+ * <p><b>One journal per file.</b> The overlay assumes this instance is the only one writing the
+ * file, and the lock file beside it ({@code weft.db.lock} for {@code weft.db}) makes sure: {@link
+ * #open} refuses a file another journal has open, in this process or another ({@link
+ * JournalLockedException}, naming its pid and start). Other processes may read the file, and
+ * {@link #check} and {@link #backup} work beside an open journal. Opening the file again after a
+ * crash is the intended use: the operating system releases a dead process's lock.
+ *
+ * <p><b>Threads.</b> Thread-safe. Recording methods block only while the write queue is full; reads block
  * for one indexed query; {@link #create}, {@link #flush()}, {@link #purgeNow()} and {@link
  * #close()} block for a commit and are not interruptible (an fsync is short). After {@link
  * #close()} every method throws {@link IllegalStateException}.
@@ -125,19 +140,33 @@ public final class SqliteJournal implements Journal {
    *     (records that wait for their commit never wait for this); default 5 ms; zero commits as
    *     soon as the queue is empty
    * @param clock the source of the timestamps recorded and of the retention cutoff; default UTC
+   * @param maxQueuedRecords the most records waiting for the writer (queued, or held for a retry
+   *     after a failed commit); when that many wait, recording calls block until there is room,
+   *     and {@code create}, {@code flush} and {@code purgeNow} wait up to {@code queueWait}, then
+   *     throw {@link JournalUnavailableException}; default 100,000
+   * @param queueWait how long {@code create}, {@code flush} and {@code purgeNow} wait for room in
+   *     a full queue; default 5 s
    */
   public record Options(Durability durability, Duration retention, int batchSize, Duration flushInterval,
-      Clock clock) {
+      Clock clock, int maxQueuedRecords, Duration queueWait) {
     /**
      * @throws NullPointerException if a value is null
-     * @throws IllegalArgumentException if retention is not positive, batchSize is below 1 or
-     *     flushInterval is negative or above a minute
+     * @throws IllegalArgumentException if retention is not positive, batchSize or maxQueuedRecords
+     *     is below 1, flushInterval is negative or above a minute, or queueWait is negative or
+     *     above ten minutes
      */
     public Options {
       Objects.requireNonNull(durability, "durability");
       Objects.requireNonNull(retention, "retention");
       Objects.requireNonNull(flushInterval, "flushInterval");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(queueWait, "queueWait");
+      if (maxQueuedRecords < 1) {
+        throw new IllegalArgumentException("maxQueuedRecords must be at least 1, was " + maxQueuedRecords);
+      }
+      if (queueWait.isNegative() || queueWait.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException("queueWait must be 0..10 minutes, was " + queueWait);
+      }
       if (retention.isNegative() || retention.isZero()) {
         throw new IllegalArgumentException("retention must be positive, was " + retention);
       }
@@ -149,34 +178,48 @@ public final class SqliteJournal implements Journal {
       }
     }
 
-    /** FULL durability, 7 days' retention, batches of 10,000, 5 ms flush interval, the UTC clock. */
+    /**
+     * FULL durability, 7 days' retention, batches of 10,000, 5 ms flush interval, the UTC clock,
+     * at most 100,000 queued records, 5 s wait for room.
+     */
     public static Options defaults() {
-      return new Options(Durability.FULL, Duration.ofDays(7), 10_000, Duration.ofMillis(5), Clock.systemUTC());
+      return new Options(Durability.FULL, Duration.ofDays(7), 10_000, Duration.ofMillis(5), Clock.systemUTC(),
+          100_000, Duration.ofSeconds(5));
     }
 
     /** These options with {@code durability}. */
     public Options withDurability(Durability durability) {
-      return new Options(durability, retention, batchSize, flushInterval, clock);
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
     }
 
     /** These options with {@code retention}. */
     public Options withRetention(Duration retention) {
-      return new Options(durability, retention, batchSize, flushInterval, clock);
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
     }
 
     /** These options with {@code batchSize}. */
     public Options withBatchSize(int batchSize) {
-      return new Options(durability, retention, batchSize, flushInterval, clock);
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
     }
 
     /** These options with {@code flushInterval}. */
     public Options withFlushInterval(Duration flushInterval) {
-      return new Options(durability, retention, batchSize, flushInterval, clock);
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
+    }
+
+    /** These options with {@code maxQueuedRecords}. */
+    public Options withMaxQueuedRecords(int maxQueuedRecords) {
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
+    }
+
+    /** These options with {@code queueWait}. */
+    public Options withQueueWait(Duration queueWait) {
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
     }
 
     /** These options with {@code clock}. */
     public Options withClock(Clock clock) {
-      return new Options(durability, retention, batchSize, flushInterval, clock);
+      return new Options(durability, retention, batchSize, flushInterval, clock, maxQueuedRecords, queueWait);
     }
   }
 
@@ -194,6 +237,9 @@ public final class SqliteJournal implements Journal {
   private final Path file;
   private final Options options;
   private final LinkedBlockingQueue<Rec> queue = new LinkedBlockingQueue<>();
+  /** One permit per record that may wait for the writer; the writer gives them back (see {@link Writer}). */
+  private final Semaphore room;
+  private final JournalLock lock;
   private final AtomicInteger entering = new AtomicInteger();
   private final Map<String, OpenRequest> opens = new ConcurrentHashMap<>();
   /** Guards loading requests into {@link #opens}, retiring them, and the purge's choice of victims. */
@@ -204,11 +250,18 @@ public final class SqliteJournal implements Journal {
   private final Thread writerThread;
   private volatile boolean closed;
 
-  private SqliteJournal(Path file, Options options, Connection writeConnection) throws SQLException {
+  private SqliteJournal(Path file, Options options, Connection writeConnection, JournalLock lock, WriteFaults faults)
+      throws SQLException {
     this.file = file;
     this.options = options;
+    this.lock = lock;
+    this.room = new Semaphore(options.maxQueuedRecords());
     this.readers = new Readers(file, () -> connect(file, options, true), READERS);
-    this.writer = new Writer(this, file, writeConnection, queue, options);
+    this.writer = new Writer(this, file, writeConnection, () -> {
+      Connection c = connect(file, options, false);
+      c.setAutoCommit(false);
+      return c;
+    }, queue, room, lock, options, faults);
     this.writerThread = Thread.ofPlatform().name("weft-journal-writer").daemon(true)
         .uncaughtExceptionHandler((t, e) -> LOG.log(System.Logger.Level.ERROR, "the journal writer of " + file
             + " died; records are no longer written", e))
@@ -219,21 +272,37 @@ public final class SqliteJournal implements Journal {
   /**
    * Opens (creating it if needed) the journal in {@code file} with {@link Options#defaults()}.
    *
-   * @throws WeftException if the file cannot be opened, is not a Weft journal, or was written by
-   *     a newer Weft (its schema version is higher than this code knows)
+   * @throws JournalLockedException if another journal, in this process or another, has the file open
+   * @throws JournalDamagedException if the file fails SQLite's quick check or is not a database
+   * @throws WeftException if the file cannot be opened or written (a read-only file or directory),
+   *     is not a Weft journal, or was written by a newer Weft (its schema version is higher than
+   *     this code knows)
    */
   public static SqliteJournal open(Path file) {
     return open(file, Options.defaults());
   }
 
   /**
-   * Opens (creating it if needed) the journal in {@code file}: WAL mode, the chosen {@code
-   * synchronous}, foreign keys on, a 5 s busy timeout; migrates its schema to this code's version.
+   * Opens (creating it if needed) the journal in {@code file}: takes the lock file beside it
+   * ({@code file + ".lock"}) for as long as the journal is open; checks the file ({@code PRAGMA
+   * quick_check}, which reads every page: about a second per GB); sets WAL mode, the chosen
+   * {@code synchronous}, foreign keys on, a 5 s busy timeout; migrates its schema to this code's
+   * version. If the file holds fewer requests than the lock file says it had (the file, or its
+   * WAL, was deleted, truncated or replaced by an older copy), it logs a WARNING saying so and
+   * opens what is there.
    *
-   * @throws WeftException if the file cannot be opened, is not a Weft journal, or was written by
-   *     a newer Weft (its schema version is higher than this code knows)
+   * @throws JournalLockedException if another journal, in this process or another, has the file open
+   * @throws JournalDamagedException if the file fails SQLite's quick check or is not a database
+   * @throws WeftException if the file cannot be opened or written (a read-only file or directory),
+   *     is not a Weft journal, or was written by a newer Weft (its schema version is higher than
+   *     this code knows)
    */
   public static SqliteJournal open(Path file, Options options) {
+    return open(file, options, WriteFaults.NONE);
+  }
+
+  /** {@link #open(Path, Options)} with a fault-injection seam for tests (see {@link WriteFaults}). */
+  static SqliteJournal open(Path file, Options options, WriteFaults faults) {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(options, "options");
     Path path = file.toAbsolutePath();
@@ -244,13 +313,32 @@ public final class SqliteJournal implements Journal {
     } catch (IOException e) {
       throw new WeftException("cannot create the directory of the journal " + path + ": " + e.getMessage(), e);
     }
+    if (Files.exists(path) && !Files.isWritable(path)) {
+      throw new WeftException("the journal " + path + " is read-only; give the user running Weft write access to "
+          + "it and to its directory");
+    }
+    JournalLock lock = JournalLock.acquire(path);
     Connection conn = null;
     try {
-      conn = connect(path, options, false);
+      try {
+        conn = connect(path, options, false);
+        Maintenance.quickCheck(conn, path);
+      } catch (SQLException e) {
+        if (Maintenance.isDamage(e)) {
+          throw new JournalDamagedException(path, Maintenance.describe(e), e);
+        }
+        throw e;
+      }
       Schema.migrate(conn, path, options.clock().millis());
+      long requests = Maintenance.requestHighWater(conn);
+      Optional<Long> before = lock.previousRequests();
+      if (before.isPresent() && before.get() > requests) {
+        LOG.log(System.Logger.Level.WARNING, Maintenance.resetWarning(path, before.get(), requests));
+      }
+      lock.write(requests);
       conn.setAutoCommit(false);
-      return new SqliteJournal(path, options, conn);
-    } catch (SQLException | RuntimeException e) {
+      return new SqliteJournal(path, options, conn, lock, faults);
+    } catch (SQLException | IOException | RuntimeException e) {
       if (conn != null) {
         try {
           conn.close();
@@ -258,10 +346,58 @@ public final class SqliteJournal implements Journal {
           e.addSuppressed(suppressed);
         }
       }
+      lock.close();
       if (e instanceof WeftException w) {
         throw w;
       }
-      throw new WeftException("cannot open the journal " + path + ": " + e.getMessage(), e);
+      throw new WeftException("cannot open the journal " + path + ": " + Maintenance.describe(e), e);
+    }
+  }
+
+  /**
+   * Checks the journal in {@code file} without opening it for writing, so it works while a
+   * server has it open: SQLite's full {@code PRAGMA integrity_check}, the request counts, and
+   * whether it looks reset (see {@link #open(Path, Options)}). Blocks for a read of the whole file.
+   *
+   * @throws WeftException if there is no file, or it cannot be read at all
+   */
+  public static Check check(Path file) {
+    return Maintenance.check(file.toAbsolutePath());
+  }
+
+  /**
+   * Copies the journal in {@code file} to {@code target}, a new file, consistently and while it is
+   * in use: SQLite's {@code VACUUM INTO} reads one snapshot of the file and its WAL (a copy of
+   * {@code weft.db} alone misses what the WAL holds). Writers go on meanwhile; the copy holds what
+   * was committed when it began. It is written beside {@code target} first, checked, then moved
+   * into place, so {@code target} is never a partial copy. Returns the check of the copy.
+   *
+   * @throws WeftException if {@code file} does not exist, {@code target} already exists, or the copy fails
+   */
+  public static Check backup(Path file, Path target) {
+    return Maintenance.backup(file.toAbsolutePath(), target.toAbsolutePath());
+  }
+
+  /**
+   * What {@link #check} found.
+   *
+   * @param file the checked file
+   * @param problems what SQLite's integrity check reported (empty when it says {@code ok}), and
+   *     a warning if the file holds fewer requests than its lock file says it had
+   * @param schemaVersion the file's schema version (0 if it has none)
+   * @param requests requests in the file
+   * @param running of which running
+   * @param calls calls recorded
+   */
+  public record Check(Path file, List<String> problems, int schemaVersion, long requests, long running, long calls) {
+    /** Copies {@code problems}. */
+    public Check {
+      problems = List.copyOf(problems);
+    }
+
+    /** Whether nothing is wrong. */
+    public boolean ok() {
+      return problems.isEmpty();
     }
   }
 
@@ -325,7 +461,9 @@ public final class SqliteJournal implements Journal {
    * @throws UsageException if the input cannot be encoded as its declared type
    * @throws dev.weft.IdempotencyKeyReusedException if the key was used for another application
    *     or another input
-   * @throws WeftException if the file cannot be written
+   * @throws JournalUnavailableException if the file cannot be written now (a full disk: the writer
+   *     keeps what it had accepted and recovers by itself once it can write), or the write queue
+   *     stayed full for {@link Options#queueWait()}
    * @throws IllegalStateException if the journal is closed
    */
   @Override
@@ -343,7 +481,7 @@ public final class SqliteJournal implements Journal {
     for (int attempt = 1; ; attempt++) {
       long now = options.clock().millis();
       CompletableFuture<Rec.Created> done = new CompletableFuture<>();
-      enqueue(new Rec.Create(request.id(), request.application(), inputJson, key, hash, now, done));
+      enqueueOrRefuse(new Rec.Create(request.id(), request.application(), inputJson, key, hash, now, done));
       Rec.Created created = await(done);
       if (!created.isNew() && key != null) {
         IdempotencyHash.checkSame(key, created.application(), created.hash(), request.application(), hash);
@@ -501,6 +639,7 @@ public final class SqliteJournal implements Journal {
       }
     }
     readers.close();
+    lock.close();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
@@ -511,12 +650,13 @@ public final class SqliteJournal implements Journal {
   /**
    * Waits until every record queued before this call is committed.
    *
-   * @throws WeftException if the commit failed
+   * @throws JournalUnavailableException if the commit failed (a full disk; the records stay queued
+   *     and are written once the writer can) or the queue stayed full for {@link Options#queueWait()}
    * @throws IllegalStateException if the journal is closed
    */
   public void flush() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    enqueue(new Rec.Flush(done));
+    enqueueOrRefuse(new Rec.Flush(done));
     await(done);
   }
 
@@ -529,7 +669,7 @@ public final class SqliteJournal implements Journal {
    */
   public int purgeNow() {
     CompletableFuture<Integer> done = new CompletableFuture<>();
-    enqueue(new Rec.Purge(done));
+    enqueueOrRefuse(new Rec.Purge(done));
     return await(done);
   }
 
@@ -557,29 +697,42 @@ public final class SqliteJournal implements Journal {
    */
   private Optional<OpenRequest> load(String id, boolean reopen) {
     ensureOpen();
-    synchronized (opening) {
-      OpenRequest req = opens.get(id);
-      if (req == null) {
-        Optional<Readers.Row> row = readers.request(id);
-        if (row.isEmpty()) {
-          return Optional.empty();
+    if (reopen) {
+      // The permit is taken before the lock: the writer takes that lock after its commits, which
+      // give permits back, so waiting for one inside it could wait for ever.
+      acquire(true);
+    }
+    boolean queued = false;
+    try {
+      synchronized (opening) {
+        OpenRequest req = opens.get(id);
+        if (req == null) {
+          Optional<Readers.Row> row = readers.request(id);
+          if (row.isEmpty()) {
+            return Optional.empty();
+          }
+          RequestInfo info = row.get().info();
+          req = new OpenRequest(id, info.application(), info.createdAt(), row.get().seq(),
+              new OpenRequest.Status(info.state(), info.finishedAt(), info.progress(), info.errorType(),
+                  info.errorMessage(), null), false);
+          if (reopen || !info.state().finished()) {
+            opens.put(id, req);
+          }
         }
-        RequestInfo info = row.get().info();
-        req = new OpenRequest(id, info.application(), info.createdAt(), row.get().seq(),
-            new OpenRequest.Status(info.state(), info.finishedAt(), info.progress(), info.errorType(),
-                info.errorMessage(), null), false);
-        if (reopen || !info.state().finished()) {
-          opens.put(id, req);
+        if (reopen && req.reopen()) {
+          // A replay runs the application again: its entry call's output must not be served, or
+          // the replay would end at once with the old output. Its children's outputs are served.
+          DurableId entry = DurableId.root(req.application);
+          req.forget(entry);
+          queued = true;
+          put(new Rec.Reopen(req, Hex.of(entry)));
         }
+        return Optional.of(req);
       }
-      if (reopen && req.reopen()) {
-        // A replay runs the application again: its entry call's output must not be served, or
-        // the replay would end at once with the old output. Its children's outputs are served.
-        DurableId entry = DurableId.root(req.application);
-        req.forget(entry);
-        enqueue(new Rec.Reopen(req, Hex.of(entry)));
+    } finally {
+      if (reopen && !queued) {
+        room.release();
       }
-      return Optional.of(req);
     }
   }
 
@@ -608,12 +761,56 @@ public final class SqliteJournal implements Journal {
     return options.clock();
   }
 
-  /** Puts a record on the queue, unless closed; a record that got past the check precedes the stop. */
+  /**
+   * Queues a record of a running request (a call's start or outcome, progress, a finish). Never
+   * drops it: while the queue is full ({@link Options#maxQueuedRecords()}), it waits for room,
+   * uninterruptibly (an interrupt stays set), because a record the engine was told is written must
+   * be written. The wait is short while the writer runs; while it cannot write (a full disk), the
+   * requests of this process pause here, which is the back-pressure.
+   */
   void enqueue(Rec rec) {
+    acquire(false);
+    put(rec);
+  }
+
+  /** Queues a record someone waits for; a full queue is waited on for {@code queueWait}, then refused. */
+  private void enqueueOrRefuse(Rec rec) {
+    acquire(true);
+    put(rec);
+  }
+
+  /** Takes one permit: waits for it, or (refuse) up to {@code queueWait} and then throws. */
+  private void acquire(boolean refuse) {
+    ensureOpen();
+    if (!refuse) {
+      room.acquireUninterruptibly();
+      return;
+    }
+    boolean got;
+    try {
+      got = room.tryAcquire(options.queueWait().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JournalUnavailableException("interrupted while waiting for room in the journal's write queue", e);
+    }
+    if (!got) {
+      throw new JournalUnavailableException("the journal cannot record now: its write queue is full ("
+          + options.maxQueuedRecords() + " records wait for the disk); try again later", null);
+    }
+  }
+
+  /**
+   * Puts a record on the queue with the permit the caller took, unless closed (the permit is then
+   * given back); a record that got past the check precedes the stop.
+   */
+  private void put(Rec rec) {
     entering.incrementAndGet();
     try {
       ensureOpen();
       queue.add(rec);
+    } catch (RuntimeException e) {
+      room.release();
+      throw e;
     } finally {
       entering.decrementAndGet();
     }
@@ -670,6 +867,9 @@ public final class SqliteJournal implements Journal {
     } catch (CompletionException e) {
       Throwable cause = e.getCause();
       // A new exception, so that the stack shows this caller and not only the writer thread.
+      if (cause instanceof JournalUnavailableException u) {
+        throw new JournalUnavailableException(u.getMessage(), u.getCause());
+      }
       throw new WeftException(cause instanceof WeftException ? cause.getMessage()
           : "writing the journal " + file + " failed: " + cause, cause);
     }

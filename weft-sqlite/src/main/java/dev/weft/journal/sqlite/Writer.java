@@ -1,11 +1,14 @@
 package dev.weft.journal.sqlite;
 
+import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.weft.WeftException;
 import dev.weft.journal.DurableId;
+import dev.weft.journal.JournalUnavailableException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -45,8 +49,15 @@ import org.sqlite.SQLiteException;
  * unique without an index on it.
  *
  * <p>Nothing escapes this thread: a statement that breaks a constraint (a write for a request
- * purged meanwhile) is logged and skipped; any other failure rolls the transaction back, fails its
- * waiters and retries its other records after a backoff.
+ * purged meanwhile) is logged and skipped; any other failure (a full disk) rolls the transaction
+ * back, fails its waiters with {@link JournalUnavailableException}, closes the connection and
+ * retries its other records after a backoff on a new connection with new statements (the driver
+ * finalizes a statement that failed with such an error, and SQLite may have rolled the
+ * transaction back itself, so neither can be trusted again).
+ *
+ * <p>Each record holds one permit of the journal's {@code room} from its enqueue until it leaves
+ * this thread: committed, failed back to its waiter, or dropped at a close that gave up. Records
+ * held for a retry keep theirs, so the bound covers them too.
  */
 final class Writer implements Runnable {
   private static final int PURGE_CHUNK = 500;
@@ -58,7 +69,14 @@ final class Writer implements Runnable {
 
   private final SqliteJournal journal;
   private final Path file;
-  private final Connection conn;
+  private final Readers.Connections connector;
+  private final Semaphore room;
+  private final JournalLock lock;
+  /** The highest request seq committed, for the lock file's reset marker. */
+  private long requestHighWater = -1;
+  private Connection conn;
+  /** The connection failed: reconnect before the next transaction. */
+  private boolean broken;
   private final BlockingQueue<Rec> queue;
   private final int batchSize;
   private final long lingerNanos;
@@ -83,27 +101,34 @@ final class Writer implements Runnable {
   /** A start waiting for its call's outcome; {@code seenAt} is the writer's nanoTime. */
   private record PendingStart(Rec.Started rec, long seenAt) {}
 
-  private final PreparedStatement insertRequest;
-  private final PreparedStatement findRequest;
-  private final PreparedStatement progress;
-  private final PreparedStatement finish;
-  private final PreparedStatement reopen;
-  private final PreparedStatement forgetEntry;
-  private final PreparedStatement insertCall;
-  private final PreparedStatement updateCall;
-  private final PreparedStatement expired;
-  private final PreparedStatement deleteRequest;
+  // Prepared on each connection (see prepare()).
+  private PreparedStatement insertRequest;
+  private PreparedStatement findRequest;
+  private PreparedStatement progress;
+  private PreparedStatement finish;
+  private PreparedStatement reopen;
+  private PreparedStatement forgetEntry;
+  private PreparedStatement insertCall;
+  private PreparedStatement updateCall;
+  private PreparedStatement expired;
+  private PreparedStatement deleteRequest;
 
   private volatile long commits;
   private volatile long records;
   private volatile long inserts;
   private volatile long updates;
 
-  Writer(SqliteJournal journal, Path file, Connection conn, BlockingQueue<Rec> queue, SqliteJournal.Options options)
-      throws SQLException {
+  private final WriteFaults faults;
+
+  Writer(SqliteJournal journal, Path file, Connection conn, Readers.Connections connector, BlockingQueue<Rec> queue,
+      Semaphore room, JournalLock lock, SqliteJournal.Options options, WriteFaults faults) throws SQLException {
+    this.faults = faults;
     this.journal = journal;
     this.file = file;
     this.conn = conn;
+    this.connector = connector;
+    this.room = room;
+    this.lock = lock;
     this.queue = queue;
     this.batchSize = options.batchSize();
     this.lingerNanos = options.flushInterval().toNanos();
@@ -111,6 +136,16 @@ final class Writer implements Runnable {
     this.purgeEveryNanos = Math.max(Duration.ofSeconds(1).toNanos(),
         Math.min(Duration.ofHours(1).toNanos(), retention.toNanos()));
     this.clock = options.clock();
+    prepare();
+    try (java.sql.Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM calls")) {
+      rs.next();
+      lastSeq = rs.getLong(1);
+    }
+  }
+
+  /** Prepares the statements on {@link #conn}. */
+  private void prepare() throws SQLException {
     insertRequest = conn.prepareStatement("INSERT INTO requests (id, application, input, idempotency_key, "
         + "idempotency_hash, state, created_at) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?) ON CONFLICT DO NOTHING "
         + "RETURNING seq");
@@ -140,11 +175,6 @@ final class Writer implements Runnable {
           started_at = coalesce(?, started_at),
           finished_at = ?
         WHERE seq = ?""");
-    try (java.sql.Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM calls")) {
-      rs.next();
-      lastSeq = rs.getLong(1);
-    }
     expired = conn.prepareStatement("SELECT id FROM requests WHERE finished_at < ? AND state <> 'RUNNING' "
         + "ORDER BY finished_at LIMIT " + PURGE_CHUNK);
     deleteRequest = conn.prepareStatement("DELETE FROM requests WHERE id = ?");
@@ -207,6 +237,10 @@ final class Writer implements Runnable {
     List<Rec> chunk = new ArrayList<>();
     boolean force = false;
     try {
+      if (broken) {
+        reconnect();
+      }
+      faults.beforeTransaction(conn);
       if (first != null) {
         long deadline = System.nanoTime() + lingerNanos;
         chunk.add(first);
@@ -239,6 +273,7 @@ final class Writer implements Runnable {
       conn.commit();
       commits++;
       records += txn.size();
+      markRequests(txn);
     } catch (Throwable e) { // never let the writer die: log, fail the waiters, retry the rest
       txn.addAll(chunk);
       stopped = failed(txn, e, failures + 1);
@@ -256,8 +291,52 @@ final class Writer implements Runnable {
       SqliteJournal.LOG.log(ERROR, "journal " + file + ": completing a commit's waiters failed", e);
     } finally {
       created.clear();
+      room.release(permits(txn));
     }
     return true;
+  }
+
+  /** The permits a transaction's records hold: one each, but the stop, which takes none. */
+  private static int permits(List<Rec> txn) {
+    int n = 0;
+    for (Rec r : txn) {
+      if (!(r instanceof Rec.Stop)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** After a commit that created requests: the lock file records how many there are now (no fsync). */
+  private void markRequests(List<Rec> txn) {
+    long high = requestHighWater;
+    for (Rec.Created c : created.values()) {
+      if (c.isNew()) {
+        high = Math.max(high, c.seq());
+      }
+    }
+    if (high != requestHighWater) {
+      requestHighWater = high;
+      try {
+        lock.write(high);
+      } catch (IOException | RuntimeException e) {
+        SqliteJournal.LOG.log(WARNING, "journal " + file + ": updating " + lock.path() + " failed (it only helps "
+            + "notice a journal that was reset later)", e);
+      }
+    }
+  }
+
+  /** Drops the failed connection and its statements, and opens a new one. */
+  private void reconnect() throws SQLException {
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      SqliteJournal.LOG.log(WARNING, "journal " + file + ": closing the failed connection failed", e);
+    }
+    conn = connector.open();
+    prepare();
+    broken = false;
+    SqliteJournal.LOG.log(INFO, "journal " + file + ": reconnected after a failed commit");
   }
 
   private Rec poll(long nanos) {
@@ -569,6 +648,7 @@ final class Writer implements Runnable {
             p.done().complete(purge());
           } catch (SQLException | RuntimeException e) {
             rollbackQuietly();
+            broken = true;
             p.done().completeExceptionally(new WeftException("purging the journal " + file + " failed: "
                 + e.getMessage(), e));
           }
@@ -586,6 +666,12 @@ final class Writer implements Runnable {
    */
   private boolean failed(List<Rec> txn, Throwable e, int failures) {
     rollbackQuietly();
+    broken = true; // its statements may be finalized and its transaction state unknown: reconnect
+    try {
+      conn.close();
+    } catch (SQLException closing) {
+      e.addSuppressed(closing);
+    }
     for (CallRow row : inserted) {
       row.req.rows.remove(row.call, row.seq); // its row is gone with the transaction
     }
@@ -595,23 +681,40 @@ final class Writer implements Runnable {
     takenStarts.clear();
     boolean stopping = txn.stream().anyMatch(r -> r instanceof Rec.Stop);
     boolean giveUp = stopping && failures >= 3;
-    WeftException failure = new WeftException("writing the journal " + file + " failed: " + e.getMessage(), e);
+    JournalUnavailableException failure = unavailable(e);
     int dropped = 0;
+    int released = 0;
     List<Rec> again = new ArrayList<>();
     for (Rec r : txn) {
       switch (r) {
-        case Rec.Create c -> c.done().completeExceptionally(failure);
-        case Rec.Flush f -> f.done().completeExceptionally(failure);
-        case Rec.Purge p -> p.done().completeExceptionally(failure);
+        case Rec.Create c -> {
+          c.done().completeExceptionally(failure);
+          released++;
+        }
+        case Rec.Flush f -> {
+          f.done().completeExceptionally(failure);
+          released++;
+        }
+        case Rec.Purge p -> {
+          p.done().completeExceptionally(failure);
+          released++;
+        }
+        case Rec.Stop s -> {
+          if (!giveUp) {
+            again.add(r);
+          }
+        }
         default -> {
           if (giveUp) {
             dropped++;
+            released++;
           } else {
             again.add(r);
           }
         }
       }
     }
+    room.release(released);
     for (int i = again.size() - 1; i >= 0; i--) {
       retry.addFirst(again.get(i));
     }
@@ -620,7 +723,7 @@ final class Writer implements Runnable {
           + "written", e);
       return true;
     }
-    long backoff = Math.min(5_000, 100L << Math.min(failures - 1, 6));
+    long backoff = Math.min(2_000, 50L << Math.min(failures - 1, 6));
     SqliteJournal.LOG.log(ERROR, "journal " + file + ": a commit of " + txn.size() + " records failed (attempt "
         + failures + "); retrying in " + backoff + " ms", e);
     try {
@@ -635,13 +738,43 @@ final class Writer implements Runnable {
     try {
       conn.rollback();
     } catch (SQLException e) {
-      SqliteJournal.LOG.log(WARNING, "journal " + file + ": rollback failed", e);
+      // SQLite rolls back by itself after some errors (SQLITE_FULL): then there is nothing to undo.
+      SqliteJournal.LOG.log(DEBUG, "journal " + file + ": rollback failed", e);
     }
+  }
+
+  /**
+   * What a waiter gets when its commit failed: why, in words a client may see (no SQL, no path);
+   * the cause keeps the detail for the log.
+   */
+  static JournalUnavailableException unavailable(Throwable e) {
+    String why = "writing its file failed";
+    if (e instanceof SQLiteException s) {
+      int code = s.getResultCode().code & 0xFF;
+      if (code == SQLiteErrorCode.SQLITE_FULL.code) {
+        why = "its disk is full";
+      } else if (code == SQLiteErrorCode.SQLITE_IOERR.code) {
+        why = "its disk cannot be written";
+      } else if (code == SQLiteErrorCode.SQLITE_READONLY.code || code == SQLiteErrorCode.SQLITE_PERM.code) {
+        why = "its file is read-only";
+      } else if (code == SQLiteErrorCode.SQLITE_BUSY.code || code == SQLiteErrorCode.SQLITE_LOCKED.code) {
+        why = "its file is locked by another program";
+      } else if (code == SQLiteErrorCode.SQLITE_CANTOPEN.code) {
+        why = "its file cannot be opened";
+      } else if (code == SQLiteErrorCode.SQLITE_CORRUPT.code || code == SQLiteErrorCode.SQLITE_NOTADB.code) {
+        why = "its file is damaged";
+      }
+    }
+    return new JournalUnavailableException("the journal cannot record now: " + why + "; what it accepted before is "
+        + "kept, try again later", e);
   }
 
   // ------------------------------------------------------------------------------ retention
 
   private void purgeExpired() {
+    if (broken) {
+      return; // the next transaction reconnects; the purge waits for its next turn
+    }
     try {
       int n = purge();
       if (n > 0) {
@@ -650,6 +783,7 @@ final class Writer implements Runnable {
       }
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly();
+      broken = true;
       SqliteJournal.LOG.log(WARNING, "journal " + file + ": purging expired requests failed; will try again", e);
     }
   }

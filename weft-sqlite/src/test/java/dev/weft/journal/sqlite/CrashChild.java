@@ -15,6 +15,7 @@ import java.util.Optional;
  *   <li>{@code create}: halts right after {@code create} returned.
  *   <li>{@code calls}: records three calls, flushes, halts.
  *   <li>{@code storm}: records calls without end on two threads; the parent kills it (-9).
+ *   <li>{@code hold}: keeps the journal open (and locked) for a minute; the parent kills it.
  * </ul>
  */
 final class CrashChild {
@@ -61,6 +62,11 @@ final class CrashChild {
         Thread.sleep(100);
         journal.flush();
         System.out.println("storming");
+        System.out.flush();
+        Thread.sleep(60_000);
+      }
+      case "hold" -> {
+        System.out.println("holding");
         System.out.flush();
         Thread.sleep(60_000);
       }

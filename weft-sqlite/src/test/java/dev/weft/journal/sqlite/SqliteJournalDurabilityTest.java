@@ -178,7 +178,7 @@ final class SqliteJournalDurabilityTest {
     }
   }
 
-  private static Process child(Path file, String mode, String id) throws IOException {
+  static Process child(Path file, String mode, String id) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(
         Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -187,7 +187,7 @@ final class SqliteJournalDurabilityTest {
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  private static String readLine(Process p) throws IOException {
+  static String readLine(Process p) throws IOException {
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = r.readLine();
     if (line == null) {
@@ -196,7 +196,7 @@ final class SqliteJournalDurabilityTest {
     return line;
   }
 
-  private static int waitQuietly(Process p) {
+  static int waitQuietly(Process p) {
     try {
       return p.waitFor();
     } catch (InterruptedException e) {
