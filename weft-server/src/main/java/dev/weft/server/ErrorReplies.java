@@ -29,14 +29,23 @@ final class ErrorReplies implements Request.Handler {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer s ? s : response.getStatus();
-    String reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String m ? m : "";
+    String reason0 = request.getAttribute(ErrorHandler.ERROR_MESSAGE) instanceof String m ? m : "";
     Throwable cause = request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable t ? t : null;
+    String reason = reason0;
+    // Jetty's reason is often only the status phrase; what it caught says more.
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof NumberFormatException && String.valueOf(t.getMessage()).startsWith("!hex")) {
+        reason = "Bad percent-encoding in the URI";
+      } else if (t instanceof ArithmeticException) { // the one number Jetty parses in a request head
+        reason = "Content-Length too large for a number";
+      }
+    }
     String[] reply = reply(status, reason);
     if (status >= 500) {
       LOG.log(System.Logger.Level.ERROR, "answered " + status + " to " + request.getMethod() + " "
           + request.getHttpURI().getPath() + ": " + reason, cause);
     } else {
-      LOG.log(System.Logger.Level.DEBUG, () -> "refused a malformed request (" + status + "): " + reason, cause);
+      LOG.log(System.Logger.Level.DEBUG, "refused a malformed request (" + status + "): " + reason, cause);
     }
     byte[] body = Json.object().str("code", reply[0]).str("message", reply[1]).end().getBytes(StandardCharsets.UTF_8);
     response.setStatus(status);
