@@ -134,6 +134,11 @@ final class HttpWeftServer implements WeftServer {
     return service.openWatches();
   }
 
+  /** How many exchanges are being handled now, each on its own virtual thread. */
+  int activeExchanges() {
+    return router.activeExchanges();
+  }
+
   /** How many connections are open now. */
   int openConnections() {
     return watch.openConnections();

@@ -67,6 +67,11 @@ final class Router extends org.eclipse.jetty.server.Handler.Abstract {
     this.readTimeout = readTimeout;
   }
 
+  /** How many exchanges are being handled now (each on its own virtual thread). */
+  int activeExchanges() {
+    return active.size();
+  }
+
   /** Refuses new exchanges and interrupts the ones under way (they end without an answer). */
   void closing() {
     closing = true;
