@@ -32,6 +32,8 @@ final class HttpWeftServer implements WeftServer {
    * fixed number, so the thread count does not drift with load (exchanges are virtual threads).
    */
   private static final int PLATFORM_THREADS = 8;
+  /** How long close() lets interrupted exchanges send their last words before closing connections. */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
   /** The largest request line plus headers; larger is 431 (414 for the line alone). */
   static final int MAX_HEADER_BYTES = 8 * 1024;
 
@@ -164,7 +166,7 @@ final class HttpWeftServer implements WeftServer {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    router.closing(); // exchanges blocked in ?wait=true or an event stream end now, unanswered
+    router.closing(CLOSE_GRACE); // ?wait=true exchanges answer 503, event streams end
     try {
       server.stop(); // stop accepting and close the connections
     } catch (Exception e) {

@@ -72,10 +72,29 @@ final class Router extends org.eclipse.jetty.server.Handler.Abstract {
     return active.size();
   }
 
-  /** Refuses new exchanges and interrupts the ones under way (they end without an answer). */
-  void closing() {
+  /**
+   * Refuses new exchanges and interrupts the ones under way: a {@code ?wait=true} is answered
+   * {@code 503 shutting_down}, an event stream ends without a final event. Waits up to {@code
+   * grace} for them to finish, so those answers go out before the connections close.
+   */
+  void closing(Duration grace) {
     closing = true;
     active.forEach(Thread::interrupt);
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (active) {
+      while (!active.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          active.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   List<Route> routes() {
@@ -119,6 +138,11 @@ final class Router extends org.eclipse.jetty.server.Handler.Abstract {
     } finally {
       watch.end(connection);
       active.remove(thread);
+      if (closing) {
+        synchronized (active) {
+          active.notifyAll();
+        }
+      }
       Thread.interrupted(); // an interrupt meant for this exchange ends with it
     }
     return true;

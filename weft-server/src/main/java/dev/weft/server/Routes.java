@@ -103,7 +103,11 @@ final class Routes {
       return;
     }
     if (!awaitEnd(call, request)) {
-      return; // the client hung up or the server is closing: nobody to answer; the request goes on
+      if (call.clientGone()) {
+        return; // nobody to answer; the request goes on
+      }
+      throw new ApiException(503, "shutting_down", "the server is closing; request " + request.id()
+          + " goes on, read it later with GET /v1/requests/" + request.id(), Map.of("Connection", "close"));
     }
     call.json(200, envelope(request, submitted.duplicate(), Optional.of(service.outcome(request))), location);
   }

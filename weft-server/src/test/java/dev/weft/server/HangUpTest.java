@@ -116,6 +116,22 @@ final class HangUpTest extends ServerTestSupport {
   }
 
   @Test
+  void waitTrue_serverCloses_503ShuttingDownAndRequestGoesOn() throws Exception {
+    Socket client = send("POST /v1/applications/TestApps.blocks?wait=true HTTP/1.1\r\nHost: x\r\n"
+        + "Content-Length: 1\r\nIdempotency-Key: closing\r\n\r\n1");
+    assertThat(TestApps.started.await(10, TimeUnit.SECONDS)).isTrue();
+    await().atMost(Duration.ofSeconds(10)).until(() -> impl().activeExchanges() == 1);
+
+    server.close();
+    RawResponse r = readRaw(client.getInputStream());
+
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.json().path("code").asText()).isEqualTo("shutting_down");
+    assertThat(runtime.running("closing")).hasValueSatisfying(req -> assertThat(req.done()).isFalse());
+    client.close();
+  }
+
+  @Test
   void waitTrue_clientStays_getsTheOutput() throws Exception {
     Socket client = send("POST /v1/applications/TestApps.blocks?wait=true HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n7");
     assertThat(TestApps.started.await(10, TimeUnit.SECONDS)).isTrue();
