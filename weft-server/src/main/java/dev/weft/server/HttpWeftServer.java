@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -32,6 +33,8 @@ final class HttpWeftServer implements WeftServer {
    * fixed number, so the thread count does not drift with load (exchanges are virtual threads).
    */
   private static final int PLATFORM_THREADS = 8;
+  /** The most the buffer pool keeps, on the heap and off it, each. */
+  private static final long POOLED_BYTES = 16L * 1024 * 1024;
   /** How long close() lets interrupted exchanges send their last words before closing connections. */
   private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
   /** The largest request line plus headers; larger is 431 (414 for the line alone). */
@@ -56,12 +59,26 @@ final class HttpWeftServer implements WeftServer {
     this.watch = watch;
   }
 
+  /**
+   * Jetty's logger (through SLF4J to java.util.logging), quietened to warnings unless the
+   * application set its level: Jetty's INFO lines (its version, "Started ...") say nothing a
+   * Weft user acts on. Held here because java.util.logging keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger JETTY_LOG = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+
+  static {
+    if (JETTY_LOG.getLevel() == null) {
+      JETTY_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+  }
+
   static HttpWeftServer start(ServerConfig config) {
     ServerConfig.Limits limits = config.limits();
     QueuedThreadPool threads = new QueuedThreadPool(PLATFORM_THREADS, PLATFORM_THREADS);
     threads.setName("weft-http-io");
     threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("weft-http-", 0).factory()));
-    Server server = new Server(threads);
+    // A bounded buffer pool: what it keeps after a burst of connections is capped, not a share of the heap.
+    Server server = new Server(threads, null, new ArrayByteBufferPool(0, -1, -1, -1, POOLED_BYTES, POOLED_BYTES));
     server.setStopTimeout(0); // close() ends open exchanges itself; nothing to drain gracefully
 
     HttpConfiguration http = new HttpConfiguration();
