@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
+import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
  * The server's one watch thread, {@code weft-http-watch}: it closes connections whose request
@@ -25,11 +27,12 @@ import org.eclipse.jetty.io.SelectableChannelEndPoint;
  * <p>Why this exists: Jetty's idle timeout restarts with every byte, so a client that trickles
  * one header byte now and then holds a connection for ever; and over HTTP/1.1 Jetty does not read
  * a connection while its request is being handled, so a client that hangs up is noticed only at
- * the next write. For the first, {@link Connection.Listener} events and the handler's
- * {@link #begin}/{@link #end} give each connection's state, and a sweep every
- * {@code headerTimeout / 10} (50 ms..1 s) closes the slow ones. For the second, the waiting
+ * the next write. For the first, {@link Connection.Listener} events keep the open connections,
+ * and a sweep every {@code headerTimeout / 10} (50 ms..1 s) reads each one's parser state (Jetty's
+ * {@code HttpConnection}, public though in an internal package) and closes those seen part way
+ * through the same request head for longer than the header timeout, give or take a sweep. For the second, the waiting
  * exchange's socket is registered for reading with this thread's own {@link Selector} (a channel
- * may be registered with several): readable with nothing to read ({@code available() == 0}) is
+ * may be registered with several; its key is kept for the connection's life): readable with nothing to read ({@code available() == 0}) is
  * the end of the stream, so the client has gone; bytes to read (a pipelined request) mean it is
  * still there, and watching stops without consuming them.
  */
@@ -43,13 +46,19 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  /** One connection's request state, guarded by its own monitor. */
+  /** What the watch keeps of one connection, guarded by its own monitor. */
   private static final class State {
-    private int handling;
-    /** Bytes received when the connection last became idle (opened, or a request ended). */
-    private long bytesAtRest;
-    /** When the sweep first saw bytes of the next request's head, or 0 if it has not. */
+    /** When a sweep first saw the connection part way through a request head, or 0. */
     private long headStartedNanos;
+    /** How many requests the connection had received then: a new one restarts the clock. */
+    private long messagesAtHeadStart;
+    /**
+     * The socket's key in the watch selector, made at the first hang-up watch and kept while the
+     * connection lives: later watches on the connection switch its interest on and off rather
+     * than register again (a cancelled key stays in the selector until its next select, and
+     * registering the channel again before that fails).
+     */
+    private SelectionKey key;
   }
 
   ConnectionWatch(Duration headerTimeout) {
@@ -72,28 +81,12 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
 
   @Override
   public void onClosed(Connection connection) {
-    connections.remove(connection);
-  }
-
-  /** A request on {@code connection} is being handled: its head has arrived. */
-  void begin(Connection connection) {
-    State s = connections.get(connection);
+    State s = connections.remove(connection);
     if (s != null) {
       synchronized (s) {
-        s.handling++;
-        s.headStartedNanos = 0;
-      }
-    }
-  }
-
-  /** The request on {@code connection} is done; the next request's head is timed from its first byte. */
-  void end(Connection connection) {
-    State s = connections.get(connection);
-    if (s != null) {
-      synchronized (s) {
-        s.handling--;
-        s.bytesAtRest = connection.getBytesIn();
-        s.headStartedNanos = 0;
+        if (s.key != null) {
+          s.key.cancel();
+        }
       }
     }
   }
@@ -101,27 +94,42 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
   /**
    * Calls {@code onGone} (on the watch thread; it must be quick) when the client of {@code
    * connection} closes its end, until the returned subscription is closed. A connection that is
-   * not a plain socket (or has closed already) is not watched: {@code onGone} runs at once if
-   * it is closed, never otherwise.
+   * not a plain socket is not watched; one that has closed already calls {@code onGone} at once.
    */
   Subscription onHangUp(Connection connection, Runnable onGone) {
+    State s = connections.get(connection);
     EndPoint endPoint = connection.getEndPoint();
-    if (!(endPoint instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel channel)) {
+    if (s == null || !(endPoint instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel channel)) {
       return () -> {};
     }
     SelectionKey key;
-    try {
-      key = channel.register(selector, SelectionKey.OP_READ, onGone);
-    } catch (ClosedChannelException | CancelledKeyException e) {
-      onGone.run();
-      return () -> {};
-    } catch (ClosedSelectorException e) {
-      return () -> {}; // the server is closing
+    synchronized (s) {
+      try {
+        if (s.key == null) {
+          s.key = channel.register(selector, 0);
+        }
+        key = s.key;
+        key.attach(onGone);
+        key.interestOps(SelectionKey.OP_READ);
+      } catch (ClosedChannelException | CancelledKeyException e) {
+        onGone.run(); // the connection has closed
+        return () -> {};
+      } catch (ClosedSelectorException e) {
+        return () -> {}; // the server is closing
+      }
     }
-    selector.wakeup(); // a registration takes effect at the next select
-    // The cancelled key is dropped at the watch thread's next select (within a sweep period),
-    // which is also when the socket can be closed for good if Jetty closed it meanwhile.
-    return key::cancel;
+    selector.wakeup(); // a new interest takes effect at the next select
+    return () -> {
+      synchronized (s) {
+        if (key.attach(null) != null && key.isValid()) {
+          try {
+            key.interestOps(0);
+          } catch (CancelledKeyException e) {
+            // the connection closed meanwhile
+          }
+        }
+      }
+    };
   }
 
   private void run() {
@@ -143,10 +151,15 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
   }
 
   private static void checkHangUp(SelectionKey key) {
-    if (!key.isValid()) {
-      return;
+    Runnable onGone = (Runnable) key.attach(null);
+    if (onGone == null || !key.isValid()) {
+      return; // no longer watched
     }
-    key.cancel(); // either way, watching ends here: gone, or alive with bytes we must not consume
+    try {
+      key.interestOps(0); // either way, watching ends here: gone, or alive with bytes not ours to read
+    } catch (CancelledKeyException e) {
+      // closed meanwhile: gone, as the check below finds
+    }
     boolean gone;
     try {
       gone = ((SocketChannel) key.channel()).socket().getInputStream().available() == 0;
@@ -154,29 +167,37 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
       gone = true; // reset by the peer
     }
     if (gone) {
-      ((Runnable) key.attachment()).run();
+      onGone.run();
     }
   }
 
   private void sweepHeaders() {
     long now = System.nanoTime();
     for (Map.Entry<Connection, State> e : connections.entrySet()) {
-      Connection c = e.getKey();
+      if (!(e.getKey() instanceof HttpConnection c)) {
+        continue;
+      }
       State s = e.getValue();
+      // Part way through a head: past its first byte (not at the start) and not yet at the body.
+      HttpParser parser = c.getParser();
+      boolean inHead = parser.inHeaderState() && !parser.isStart();
+      long messages = c.getMessagesIn();
       boolean tooSlow;
       synchronized (s) {
-        if (s.handling > 0 || c.getBytesIn() <= s.bytesAtRest) {
+        if (!inHead) {
+          s.headStartedNanos = 0;
           continue;
         }
-        if (s.headStartedNanos == 0) {
+        if (s.headStartedNanos == 0 || messages != s.messagesAtHeadStart) {
           s.headStartedNanos = now;
+          s.messagesAtHeadStart = messages;
           continue;
         }
         tooSlow = now - s.headStartedNanos > headerTimeoutNanos;
       }
       if (tooSlow) {
         LOG.log(System.Logger.Level.DEBUG, () -> "closing " + c.getEndPoint().getRemoteSocketAddress()
-            + ": its request headers took longer than " + TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos) + " ms");
+            + ": its request head took longer than " + TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos) + " ms");
         connections.remove(c);
         c.getEndPoint().close();
       }

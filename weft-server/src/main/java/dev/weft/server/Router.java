@@ -106,7 +106,6 @@ final class Router extends org.eclipse.jetty.server.Handler.Abstract {
     Connection connection = request.getConnectionMetaData().getConnection();
     Thread thread = Thread.currentThread();
     active.add(thread);
-    watch.begin(connection);
     Call call = new Call(request, response, watch, readTimeout);
     String method = request.getMethod();
     try {
@@ -136,7 +135,6 @@ final class Router extends org.eclipse.jetty.server.Handler.Abstract {
         throw err;
       }
     } finally {
-      watch.end(connection);
       active.remove(thread);
       if (closing) {
         synchronized (active) {

@@ -62,9 +62,10 @@ final class HangUpTest extends ServerTestSupport {
     await().atMost(Duration.ofSeconds(10)).until(() -> impl().activeExchanges() == 0);
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(NOTICED);
-    assertThat(runtime.running("dropped-wait")).hasValueSatisfying(r -> assertThat(r.done()).isFalse());
+    var request = runtime.running("dropped-wait").orElseThrow();
+    assertThat(request.done()).isFalse();
     TestApps.release.countDown();
-    assertThat(runtime.running("dropped-wait").orElseThrow().result()).isEqualTo(1);
+    assertThat(request.result()).isEqualTo(1);
   }
 
   @Test
@@ -129,6 +130,28 @@ final class HangUpTest extends ServerTestSupport {
     assertThat(r.json().path("code").asText()).isEqualTo("shutting_down");
     assertThat(runtime.running("closing")).hasValueSatisfying(req -> assertThat(req.done()).isFalse());
     client.close();
+  }
+
+  @Test
+  void waitTrue_twoLongRequestsOnOneKeepAliveConnection_bothAnswered() throws Exception {
+    // Regression: the second watch of the same socket registered it again while the first key
+    // was cancelled but not yet dropped, failed, and took the client for gone.
+    try (Socket client = send("")) {
+      for (int i = 1; i <= 3; i++) {
+        TestApps.reset();
+        client.getOutputStream().write(("POST /v1/applications/TestApps.blocks?wait=true HTTP/1.1\r\nHost: x\r\n"
+            + "Content-Length: 1\r\n\r\n" + i).getBytes(StandardCharsets.UTF_8));
+        assertThat(TestApps.started.await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> impl().activeExchanges() == 1);
+        await().pollDelay(Duration.ofMillis(100)).until(() -> true); // past the moment watching starts
+        TestApps.release.countDown();
+
+        RawResponse r = readRaw(client.getInputStream());
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().get("output").asInt()).isEqualTo(i);
+      }
+    }
   }
 
   @Test
