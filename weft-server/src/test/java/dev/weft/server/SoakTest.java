@@ -54,6 +54,18 @@ final class SoakTest {
         ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
   }
 
+  /** The gauges once the file descriptor count holds still (closed sockets are released lazily). */
+  private static Gauges settled() throws IOException {
+    Gauges[] last = {gauges()};
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      Gauges now = gauges();
+      boolean still = now.fds() == last[0].fds();
+      last[0] = now;
+      return still;
+    });
+    return last[0];
+  }
+
   private static void write(Socket s, String text) throws IOException {
     OutputStream out = s.getOutputStream();
     out.write(text.getBytes(StandardCharsets.UTF_8));
@@ -147,7 +159,7 @@ final class SoakTest {
       assertThat(TestApps.started.await(10, TimeUnit.SECONDS)).isTrue();
 
       round(server, blocked, 100, 200, 500, 50); // warm-up: classes, pools, carrier threads
-      Gauges before = gauges();
+      Gauges before = settled();
       long t0 = System.nanoTime();
 
       round(server, blocked, 1000, 5000, 10_000, 50);
