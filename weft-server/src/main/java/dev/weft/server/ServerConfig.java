@@ -38,7 +38,7 @@ record ServerConfig(
    * What bounds a connection, each value validated by the builder.
    *
    * @param headerTimeout the longest a request line and headers may take to arrive, from their
-   *     first byte (or from the connection's opening, for its first request)
+   *     first byte
    * @param readTimeout the longest a request body may take to arrive, from the end of the headers
    * @param idleTimeout the longest a connection may stay silent (no byte in or out): between
    *     requests, or in the middle of a body or a response

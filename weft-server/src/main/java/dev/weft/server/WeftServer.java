@@ -69,9 +69,10 @@ public interface WeftServer extends AutoCloseable {
   Optional<String> token();
 
   /**
-   * Stops listening, closes open connections (event streams end without a final event) and
-   * closes the runtime and journal the server made itself (never ones the caller gave).
-   * Requests keep running in a runtime the caller owns. Idempotent.
+   * Stops listening, ends the exchanges under way ({@code ?wait=true} is answered {@code 503
+   * shutting_down}, event streams end without a final event; waits up to 2 s for those answers),
+   * closes the connections, and closes the runtime and journal the server made itself (never
+   * ones the caller gave). Requests keep running in a runtime the caller owns. Idempotent.
    */
   @Override
   void close();
@@ -212,8 +213,9 @@ public interface WeftServer extends AutoCloseable {
 
     /**
      * The longest a request's line and headers may take to arrive, counted from their first byte
-     * (from the connection's opening, for its first request); a connection that is slower is
-     * closed. Bounds clients that trickle header bytes to hold connections. Default 10 s.
+     * (checked about ten times per timeout); a connection that is slower is closed. Bounds
+     * clients that trickle header bytes to hold connections; a connection that sends nothing is
+     * bounded by {@link #idleTimeout} instead. Default 10 s.
      *
      * @throws IllegalArgumentException unless 100 ms..1 h
      */
