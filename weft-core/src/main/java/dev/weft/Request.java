@@ -40,10 +40,15 @@ public interface Request<R> {
   Optional<ProgressUpdate> progress();
 
   /**
-   * Calls {@code listener} with every later progress update, on the thread that reports it;
-   * a listener must be quick and must not throw.
+   * Calls {@code listener} with every later progress update, on the thread that reports it,
+   * until the returned {@link Subscription} is closed or the request ends; a listener must be
+   * quick and must not throw. Close the subscription when the listener is no longer wanted:
+   * otherwise the request holds it (and what it refers to) until the request ends. A request
+   * that has finished never calls the listener.
+   *
+   * @return the registration; closing it removes the listener (idempotent, never blocks)
    */
-  void onProgress(Consumer<ProgressUpdate> listener);
+  Subscription onProgress(Consumer<ProgressUpdate> listener);
 
   /** A snapshot of the request's counters. */
   Map<String, Long> counters();

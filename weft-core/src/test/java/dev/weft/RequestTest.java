@@ -252,6 +252,26 @@ final class RequestTest {
   }
 
   @Test
+  void onProgress_subscriptionClosed_listenerHearsNothingMore() {
+    Request<Integer> request = Weft.submit(Weft.fn(RequestTest::reportsProgress), 3);
+    List<ProgressUpdate> kept = new CopyOnWriteArrayList<>();
+    List<ProgressUpdate> dropped = new CopyOnWriteArrayList<>();
+    Subscription keep = request.onProgress(kept::add);
+    Subscription drop = request.onProgress(dropped::add);
+    Subscription sameListenerAgain = request.onProgress(kept::add);
+
+    drop.close();
+    drop.close(); // idempotent
+    sameListenerAgain.close(); // removes that registration only, not the first one of kept::add
+    release.countDown();
+    assertThat(request.result()).isEqualTo(3);
+
+    assertThat(dropped).isEmpty();
+    assertThat(kept).hasSize(3);
+    keep.close();
+  }
+
+  @Test
   void metrics_countersAndTimers_summedOverTheRequestsCalls() {
     Request<Integer> request = Weft.submit(Weft.fn(RequestTest::countsInParentAndChild), 1);
 

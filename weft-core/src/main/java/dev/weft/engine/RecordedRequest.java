@@ -3,6 +3,7 @@ package dev.weft.engine;
 import dev.weft.ProgressUpdate;
 import dev.weft.Request;
 import dev.weft.RequestState;
+import dev.weft.Subscription;
 import dev.weft.WeftException;
 import dev.weft.journal.Journal;
 import dev.weft.journal.RequestInfo;
@@ -72,8 +73,8 @@ final class RecordedRequest<R> implements Request<R> {
   }
 
   @Override
-  public void onProgress(Consumer<ProgressUpdate> listener) {
-    // a finished request reports no more progress
+  public Subscription onProgress(Consumer<ProgressUpdate> listener) {
+    return () -> {}; // a finished request reports no more progress: nothing to hold
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.weft.engine;
 import dev.weft.ProgressUpdate;
 import dev.weft.Request;
 import dev.weft.RequestState;
+import dev.weft.Subscription;
 import dev.weft.WaitTimeoutException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -95,8 +96,8 @@ final class RequestHandle<R> implements Request<R> {
   }
 
   @Override
-  public void onProgress(Consumer<ProgressUpdate> listener) {
-    run.onProgress(listener);
+  public Subscription onProgress(Consumer<ProgressUpdate> listener) {
+    return run.onProgress(listener);
   }
 
   @Override

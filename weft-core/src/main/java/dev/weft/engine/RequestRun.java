@@ -2,6 +2,7 @@ package dev.weft.engine;
 
 import dev.weft.ProgressUpdate;
 import dev.weft.RequestContext;
+import dev.weft.Subscription;
 import dev.weft.UsageException;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.RequestLog;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -103,8 +105,14 @@ final class RequestRun {
     return Optional.ofNullable(progress);
   }
 
-  void onProgress(Consumer<ProgressUpdate> listener) {
-    progressListeners.add(listener);
+  /** Adds {@code listener}; the subscription removes exactly this registration. */
+  Subscription onProgress(Consumer<ProgressUpdate> listener) {
+    Objects.requireNonNull(listener, "listener");
+    // A fresh wrapper per registration: the same listener added twice is two registrations,
+    // and closing one removes that one (remove() matches by identity here, not by equals).
+    Consumer<ProgressUpdate> registration = listener::accept;
+    progressListeners.add(registration);
+    return () -> progressListeners.remove(registration);
   }
 
   RequestContext.State state() {

@@ -1,18 +1,19 @@
 package dev.weft.server;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
  * A server-sent event stream (text/event-stream) over a chunked response: every event is
- * flushed as it is sent. Used by one thread; an {@link IOException} means the client has gone.
+ * written and flushed as it is sent. Used by one thread; an {@link IOException} means the client
+ * has gone.
  */
 final class EventStream {
-  private final OutputStream out;
+  private final Call call;
 
-  EventStream(OutputStream out) {
-    this.out = out;
+  EventStream(Call call) {
+    this.call = call;
   }
 
   /** Sends {@code event: <name>} with {@code data} (JSON; one line, as {@link Json} writes it). */
@@ -27,13 +28,12 @@ final class EventStream {
     write(frame.toString());
   }
 
-  /** A comment line, which clients ignore: keeps idle connections open and notices gone clients. */
+  /** A comment line, which clients ignore: keeps idle connections (and proxies) open. */
   void comment(String text) throws IOException {
     write(": " + text + "\n\n");
   }
 
   private void write(String s) throws IOException {
-    out.write(s.getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    call.write(false, ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
   }
 }

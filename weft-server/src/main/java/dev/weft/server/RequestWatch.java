@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import dev.weft.ProgressUpdate;
 import dev.weft.Request;
+import dev.weft.Subscription;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -24,12 +25,16 @@ final class RequestWatch implements AutoCloseable {
   private static final int MAX_QUEUED = 1024;
 
   private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final Subscription listening;
   private final Thread waiter;
   private final Optional<ProgressUpdate> snapshot;
+  private final Runnable onClose;
   private volatile boolean closed;
 
-  RequestWatch(Request<?> request) {
-    request.onProgress(update -> {
+  /** {@code onClose} runs once, when the watch is closed. */
+  RequestWatch(Request<?> request, Runnable onClose) {
+    this.onClose = onClose;
+    this.listening = request.onProgress(update -> {
       if (!closed && queue.size() < MAX_QUEUED) {
         queue.add(update);
       }
@@ -67,11 +72,19 @@ final class RequestWatch implements AutoCloseable {
     return snapshot.isEmpty() || (update != snapshot.get() && !update.at().isBefore(snapshot.get().at()));
   }
 
-  /** Stops queueing updates and the waiting thread (the request itself is not touched). */
+  /**
+   * Removes the progress listener and ends the waiting thread (the request itself is not
+   * touched), so nothing of the stream stays behind once its client has gone. Idempotent.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    listening.close();
     waiter.interrupt();
     queue.clear();
+    onClose.run();
   }
 }

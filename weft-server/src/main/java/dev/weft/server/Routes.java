@@ -4,6 +4,7 @@ import dev.weft.Applications;
 import dev.weft.ProgressUpdate;
 import dev.weft.Request;
 import dev.weft.RequestState;
+import dev.weft.Subscription;
 import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestPage;
 import dev.weft.journal.RequestQuery;
@@ -24,16 +25,21 @@ import java.util.stream.Collectors;
  * them for clients. Every handler runs on its exchange's virtual thread and blocks plainly.
  */
 final class Routes {
-  /** How often an idle event stream sends a comment, to keep proxies open and notice gone clients. */
+  /** How often an idle event stream sends a comment, at most, to keep proxies and the connection open. */
   static final Duration HEARTBEAT = Duration.ofSeconds(15);
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 1000;
 
+  /** How long {@code ?wait=true} waits before it starts watching for a client that hangs up. */
+  private static final Duration WATCH_AFTER = Duration.ofMillis(50);
+
   private final Service service;
+  private final Duration heartbeat;
   private final byte[] openApi;
 
-  Routes(Service service) {
+  Routes(Service service, Duration heartbeat) {
     this.service = service;
+    this.heartbeat = heartbeat;
     this.openApi = openApiDocument();
   }
 
@@ -96,16 +102,37 @@ final class Routes {
       call.json(submitted.duplicate() ? 200 : 202, envelope(request, submitted.duplicate(), Optional.empty()), location);
       return;
     }
-    try {
-      request.result();
-    } catch (RuntimeException e) {
-      // the outcome below reads the failure from the request and the journal
-    }
-    if (!request.done()) { // interrupted: the server is closing
+    if (!awaitEnd(call, request)) {
+      if (call.clientGone()) {
+        return; // nobody to answer; the request goes on
+      }
       throw new ApiException(503, "shutting_down", "the server is closing; request " + request.id()
-          + " goes on, read it later with GET /v1/requests/" + request.id());
+          + " goes on, read it later with GET /v1/requests/" + request.id(), Map.of("Connection", "close"));
     }
     call.json(200, envelope(request, submitted.duplicate(), Optional.of(service.outcome(request))), location);
+  }
+
+  /**
+   * Waits for {@code request} to end. A short request ends before anything else is done; a
+   * longer one is waited for while the client's connection is watched, so a client that hangs
+   * up ends the wait at once. Returns false if the wait ended without the request (the client
+   * hung up, or the thread was interrupted because the server is closing).
+   */
+  private static boolean awaitEnd(Call call, Request<?> request) {
+    try {
+      request.result(WATCH_AFTER);
+      return true;
+    } catch (RuntimeException e) {
+      if (request.done()) {
+        return true; // it failed: the outcome reads the failure from the request and the journal
+      }
+    }
+    try (Subscription hangUp = call.interruptOnHangUp()) {
+      request.result();
+    } catch (RuntimeException e) {
+      // done (failed or cancelled), or interrupted by a hang-up or by the server closing
+    }
+    return request.done() && !call.clientGone();
   }
 
   /** {@code {"request_id", "application", "state", "duplicate"[, "output" | "error"]}}. */
@@ -126,10 +153,10 @@ final class Routes {
 
   /** POST with {@code Accept: text/event-stream}: accepted, progress..., then output or error. */
   private void streamRequest(Call call, Request<?> request, boolean duplicate) throws IOException {
-    try (RequestWatch watch = new RequestWatch(request)) {
+    try (RequestWatch watch = service.watch(request); Subscription hangUp = call.interruptOnHangUp()) {
       EventStream events = call.eventStream();
       events.send("accepted", envelope(request, duplicate, Optional.empty()));
-      if (!follow(request, watch, events)) {
+      if (!follow(request, watch, events, heartbeat)) {
         return;
       }
       switch (service.outcome(request)) {
@@ -141,16 +168,17 @@ final class Routes {
 
   /**
    * Sends the progress snapshot and every later update until the request is done. Returns false
-   * if the thread was interrupted first (the server is closing).
+   * if the thread was interrupted first (the client hung up, or the server is closing).
    */
-  private static boolean follow(Request<?> request, RequestWatch watch, EventStream events) throws IOException {
+  private static boolean follow(Request<?> request, RequestWatch watch, EventStream events, Duration heartbeat)
+      throws IOException {
     if (watch.snapshot().isPresent()) {
       events.send("progress", Views.progress(watch.snapshot().get()));
     }
     while (true) {
       Optional<Object> next;
       try {
-        next = watch.next(HEARTBEAT);
+        next = watch.next(heartbeat);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
@@ -268,9 +296,9 @@ final class Routes {
       return;
     }
     Request<?> request = live.get();
-    try (RequestWatch watch = new RequestWatch(request)) {
+    try (RequestWatch watch = service.watch(request); Subscription hangUp = call.interruptOnHangUp()) {
       EventStream events = call.eventStream();
-      if (!follow(request, watch, events)) {
+      if (!follow(request, watch, events, heartbeat)) {
         return;
       }
       Optional<Service.Outcome.Failure> failure = service.outcome(request) instanceof Service.Outcome.Failure f

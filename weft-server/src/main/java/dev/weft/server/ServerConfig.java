@@ -4,6 +4,7 @@ import dev.weft.Applications;
 import dev.weft.WeftRuntime;
 import dev.weft.journal.Journal;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -19,6 +20,7 @@ import java.util.OptionalInt;
  * @param port the port, or empty for any free one
  * @param maxBodyBytes the largest request body accepted
  * @param token the bearer token /v1 requests need, if any
+ * @param limits connection timeouts and the connection limit
  */
 record ServerConfig(
     WeftRuntime runtime,
@@ -29,4 +31,19 @@ record ServerConfig(
     InetAddress address,
     OptionalInt port,
     long maxBodyBytes,
-    Optional<String> token) {}
+    Optional<String> token,
+    Limits limits) {
+
+  /**
+   * What bounds a connection, each value validated by the builder.
+   *
+   * @param headerTimeout the longest a request line and headers may take to arrive, from their
+   *     first byte
+   * @param readTimeout the longest a request body may take to arrive, from the end of the headers
+   * @param idleTimeout the longest a connection may stay silent (no byte in or out): between
+   *     requests, or in the middle of a body or a response
+   * @param maxConnections how many connections are served at once; the next ones wait in the
+   *     operating system's accept queue until one closes
+   */
+  record Limits(Duration headerTimeout, Duration readTimeout, Duration idleTimeout, int maxConnections) {}
+}

@@ -1,16 +1,20 @@
 package dev.weft.server;
 
 import dev.weft.Applications;
+import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.Request;
 import dev.weft.RequestState;
 import dev.weft.UsageException;
 import dev.weft.WeftRuntime;
 import dev.weft.journal.Journal;
+import dev.weft.journal.JournalUnavailableException;
 import dev.weft.journal.RequestInfo;
 import dev.weft.transport.JsonCodec;
 import dev.weft.transport.TransportException;
 import java.lang.reflect.Type;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
@@ -24,7 +28,15 @@ final class Service {
   private final Applications applications;
   private final JsonCodec codec = JsonCodec.standard();
   private final long maxBodyBytes;
-  /** Serialises submits per idempotency key (striped), so a duplicate is told apart exactly. */
+  /** How long a client is asked to wait before trying again while the journal is unavailable. */
+  static final String RETRY_AFTER_SECONDS = "5";
+  private static final System.Logger LOG = System.getLogger("dev.weft.server");
+
+  private final AtomicInteger openWatches = new AtomicInteger();
+  /**
+   * Serialises submits per idempotency key (striped), so a duplicate is told apart exactly:
+   * {@code submit} does not say whether a keyed request was new, so the journal is asked first.
+   */
   private final ReentrantLock[] keyLocks = new ReentrantLock[64];
 
   Service(WeftRuntime runtime, Journal journal, Applications applications, long maxBodyBytes) {
@@ -51,6 +63,22 @@ final class Service {
 
   long maxBodyBytes() {
     return maxBodyBytes;
+  }
+
+  /** Starts following {@code request} for an event stream; counted until the watch is closed. */
+  RequestWatch watch(Request<?> request) {
+    openWatches.incrementAndGet();
+    try {
+      return new RequestWatch(request, openWatches::decrementAndGet);
+    } catch (RuntimeException | Error e) {
+      openWatches.decrementAndGet();
+      throw e;
+    }
+  }
+
+  /** How many event streams follow a request now. */
+  int openWatches() {
+    return openWatches.get();
   }
 
   /** @throws ApiException 404 {@code unknown_application}, naming the hosted ones */
@@ -89,8 +117,9 @@ final class Service {
     } catch (TransportException e) {
       throw ApiException.badRequest("invalid_input", "the input of " + app.name() + " is not valid: " + e.getMessage());
     } catch (UsageException e) {
+      LOG.log(System.Logger.Level.ERROR, "the input type of " + app.name() + " cannot be read from JSON", e);
       throw new ApiException(500, "application_not_servable", "the input type of " + app.name()
-          + " cannot be read from JSON; its author must change it: " + e.getMessage());
+          + " cannot be read from JSON; its author must change it (the server's log says why)");
     }
   }
 
@@ -100,8 +129,9 @@ final class Service {
     try {
       return codec.encode(value, type);
     } catch (UsageException e) {
+      LOG.log(System.Logger.Level.ERROR, "the output of " + application + " cannot be written as JSON", e);
       throw new ApiException(500, "output_not_encodable", "the output of " + application
-          + " cannot be written as JSON; its author must change its type: " + e.getMessage());
+          + " cannot be written as JSON; its author must change its type (the server's log says why)");
     }
   }
 
@@ -118,8 +148,9 @@ final class Service {
    * Submits {@code input}; with a key, returns the request already made with it instead of
    * running a second one. Returns after the journal recorded the request.
    *
-   * @throws ApiException 409 {@code idempotency_key_conflict} if the key names a request of
-   *     another application
+   * @throws ApiException 409 {@code idempotency_key_reused} if the key names a request of
+   *     another application or another input; 503 {@code journal_unavailable} if the journal
+   *     cannot record now
    */
   Submitted submit(Applications.Entry app, Object input, Optional<String> key) {
     try {
@@ -132,17 +163,30 @@ final class Service {
       try {
         // The engine's request id is the key; the journal knows it if the key was used before.
         Optional<RequestInfo> before = journal.info(k);
+        // Checked here too for journals that do not compare applications themselves.
         if (before.isPresent() && !before.get().application().equals(app.name())) {
-          throw ApiException.conflict("idempotency_key_conflict", "Idempotency-Key '" + k + "' was used for a request of "
-              + before.get().application() + ", not " + app.name() + "; use a new key for a new request");
+          throw keyReused(k, "a request of " + before.get().application() + ", not " + app.name());
         }
         return new Submitted(runtime.submit(app.handle(), input, k), before.isPresent());
       } finally {
         lock.unlock();
       }
+    } catch (IdempotencyKeyReusedException e) {
+      throw keyReused(e.key(), e.firstApplication().equals(app.name()) ? "another input" : "a request of "
+          + e.firstApplication() + ", not " + app.name());
+    } catch (JournalUnavailableException e) {
+      LOG.log(System.Logger.Level.WARNING, "refused a request of " + app.name() + ": the journal is unavailable", e);
+      throw new ApiException(503, "journal_unavailable", "the server cannot record new requests right now; "
+          + "nothing was accepted, try again in a few seconds", Map.of("Retry-After", RETRY_AFTER_SECONDS));
     } catch (UsageException e) {
-      throw new ApiException(500, "not_recorded", "the request was not accepted: " + e.getMessage());
+      LOG.log(System.Logger.Level.ERROR, "the journal refused a request of " + app.name(), e);
+      throw new ApiException(500, "not_recorded", "the request was not accepted (the server's log says why)");
     }
+  }
+
+  private static ApiException keyReused(String key, String what) {
+    return ApiException.conflict("idempotency_key_reused", "Idempotency-Key '" + key + "' was already used for "
+        + what + "; use a new key for a new request");
   }
 
   /** How a finished request ended: its output JSON, or a failure to report. */

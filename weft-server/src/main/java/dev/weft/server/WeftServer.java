@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -32,17 +33,21 @@ import java.util.OptionalInt;
  * docs/SERVER.md. Every error is a JSON object {@code {"code": ..., "message": ...}} whose message
  * says what to fix.
  *
- * <p><b>Threads.</b> One platform thread accepts connections and waits for the next request on
- * idle ones; every request is handled on its own virtual thread, which blocks plainly (on the
- * journal, on a request with {@code ?wait=true}, on an event stream). Implementations are
- * thread-safe.
+ * <p><b>Threads.</b> A few platform threads accept connections and read requests without
+ * blocking; every request is handled on its own virtual thread, which blocks plainly (on the
+ * journal, on a request with {@code ?wait=true}, on an event stream). A client that hangs up
+ * while it waits ({@code ?wait=true}, an event stream) is noticed at once and its thread and
+ * progress listener are released; the request goes on. Implementations are thread-safe.
  *
  * <p><b>Durability.</b> A request is acknowledged ({@code 202}) only after the runtime's
  * {@link WeftRuntime#submit submit} returned, that is after the journal recorded it.
  */
 public interface WeftServer extends AutoCloseable {
 
-  /** A builder with the defaults: 127.0.0.1, a free port, 10 MB bodies, no token. */
+  /**
+   * A builder with the defaults: 127.0.0.1, a free port, 10 MB bodies, no token, headers within
+   * 10 s, bodies within 30 s, idle connections closed after 30 s, at most 10,000 connections.
+   */
   static Builder builder() {
     return new Builder();
   }
@@ -64,9 +69,10 @@ public interface WeftServer extends AutoCloseable {
   Optional<String> token();
 
   /**
-   * Stops listening, closes open connections (event streams end without a final event) and
-   * closes the runtime and journal the server made itself (never ones the caller gave).
-   * Requests keep running in a runtime the caller owns. Idempotent.
+   * Stops listening, ends the exchanges under way ({@code ?wait=true} is answered {@code 503
+   * shutting_down}, event streams end without a final event; waits up to 2 s for those answers),
+   * closes the connections, and closes the runtime and journal the server made itself (never
+   * ones the caller gave). Requests keep running in a runtime the caller owns. Idempotent.
    */
   @Override
   void close();
@@ -84,6 +90,13 @@ public interface WeftServer extends AutoCloseable {
   final class Builder {
     static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
     static final long MAX_MAX_BODY_BYTES = 1L << 30;
+    static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    static final int MAX_MAX_CONNECTIONS = 1_000_000;
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
     private Optional<WeftRuntime> runtime = Optional.empty();
     private Optional<Journal> journal = Optional.empty();
@@ -93,6 +106,10 @@ public interface WeftServer extends AutoCloseable {
     private OptionalInt port = OptionalInt.empty();
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Optional<String> bearerToken = Optional.empty();
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private PrintStream announcements = System.err;
 
     private Builder() {}
@@ -194,6 +211,67 @@ public interface WeftServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * The longest a request's line and headers may take to arrive, counted from their first byte
+     * (checked about ten times per timeout); a connection that is slower is closed. Bounds
+     * clients that trickle header bytes to hold connections; a connection that sends nothing is
+     * bounded by {@link #idleTimeout} instead. Default 10 s.
+     *
+     * @throws IllegalArgumentException unless 100 ms..1 h
+     */
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = checkTimeout("headerTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The longest a request body may take to arrive, counted from the end of the headers; a
+     * slower body is answered {@code 408 request_timeout} and its connection closed. Default 30 s.
+     *
+     * @throws IllegalArgumentException unless 100 ms..1 h
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = checkTimeout("readTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The longest a connection may stay silent, no byte in or out, before it is closed: an idle
+     * keep-alive connection, or a body or response that stopped moving. Event streams send a
+     * comment often enough to stay open. Default 30 s.
+     *
+     * @throws IllegalArgumentException unless 100 ms..1 h
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = checkTimeout("idleTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How many connections the server serves at once; while it has that many, it accepts no
+     * more, and new ones wait in the operating system's accept queue until one closes. Each
+     * connection holds a file descriptor, so keep this below the process's limit
+     * ({@code ulimit -n}). Default 10,000.
+     *
+     * @throws IllegalArgumentException unless 1..1,000,000
+     */
+    public Builder maxConnections(int connections) {
+      if (connections < 1 || connections > MAX_MAX_CONNECTIONS) {
+        throw new IllegalArgumentException("maxConnections must be 1.." + MAX_MAX_CONNECTIONS + ", was " + connections);
+      }
+      this.maxConnections = connections;
+      return this;
+    }
+
+    private static Duration checkTimeout(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(name + " must be 100 ms..1 h, was " + timeout
+            + "; for example Duration.ofSeconds(30)");
+      }
+      return timeout;
+    }
+
     /** Where the generated token is announced; tests redirect it. */
     Builder announcements(PrintStream out) {
       this.announcements = Objects.requireNonNull(out, "out");
@@ -238,7 +316,8 @@ public interface WeftServer extends AutoCloseable {
       WeftRuntime rt = runtime.orElseGet(() -> WeftRuntime.builder().journal(j).build());
       try {
         HttpWeftServer server = HttpWeftServer.start(new ServerConfig(rt, ownsRuntime, j, ownsJournal, apps, address,
-            port, maxBodyBytes, token));
+            port, maxBodyBytes, token,
+            new ServerConfig.Limits(headerTimeout, readTimeout, idleTimeout, maxConnections)));
         if (generated) {
           announcements.println("weft-server: listening on " + address.getHostAddress() + ":" + server.port()
               + " beyond loopback; every /v1 request needs the header 'Authorization: Bearer " + token.get()

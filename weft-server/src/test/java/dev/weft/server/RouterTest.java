@@ -17,7 +17,7 @@ final class RouterTest extends ServerTestSupport {
     JsonNode apps = r.json();
     assertThat(apps).extracting(a -> a.get("name").asText())
         .containsExactlyInAnyOrder("TestApps.order", "TestApps.doubleAsync", "TestApps.inc", "TestApps.steps",
-            "TestApps.blocks", "TestApps.refuses");
+            "TestApps.blocks", "TestApps.refuses", "TestApps.holdsText");
     JsonNode order = null;
     for (JsonNode a : apps) {
       if (a.get("name").asText().equals("TestApps.order")) {

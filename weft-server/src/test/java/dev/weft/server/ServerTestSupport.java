@@ -151,6 +151,63 @@ abstract class ServerTestSupport {
     return server.uri().resolve(path);
   }
 
+  /** A response read off a raw socket: the status, the headers (names lower case) and the body. */
+  record RawResponse(int status, java.util.Map<String, String> headers, String body) {
+    JsonNode json() {
+      try {
+        return MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + body, e);
+      }
+    }
+  }
+
+  /**
+   * Sends {@code request} byte for byte (ISO-8859-1, so any byte can be written) over a new
+   * socket and reads one response; for requests no HTTP client would send.
+   */
+  RawResponse raw(String request) {
+    try (java.net.Socket socket = new java.net.Socket(server.uri().getHost(), server.port())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return readRaw(socket.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads one HTTP/1.1 response with a Content-Length (or up to the end of the stream). */
+  static RawResponse readRaw(InputStream in) throws IOException {
+    String statusLine = readLine(in);
+    if (statusLine == null) {
+      throw new java.io.EOFException("the server closed the connection without answering");
+    }
+    int status = Integer.parseInt(statusLine.split(" ")[1]);
+    java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+    for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+      int colon = line.indexOf(':');
+      headers.put(line.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).strip());
+    }
+    byte[] body = headers.containsKey("content-length")
+        ? in.readNBytes(Integer.parseInt(headers.get("content-length")))
+        : in.readAllBytes();
+    return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        return line.isEmpty() ? null : line.toString();
+      }
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
+  }
+
   /** Reads server-sent events, one at a time, as they arrive. */
   static final class EventStreamReader implements AutoCloseable {
     private final HttpResponse<InputStream> response;

@@ -131,7 +131,7 @@ class SubmitTest extends ServerTestSupport {
     Response r = post("/v1/applications/TestApps.doubleAsync", "1", "Idempotency-Key", "shared");
 
     assertThat(r.status()).isEqualTo(409);
-    assertThat(r.code()).isEqualTo("idempotency_key_conflict");
+    assertThat(r.code()).isEqualTo("idempotency_key_reused");
     assertThat(r.message()).contains("TestApps.inc").contains("new key");
   }
 

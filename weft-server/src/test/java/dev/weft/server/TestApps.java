@@ -81,6 +81,15 @@ final class TestApps {
     return x;
   }
 
+  /** Waits for {@link #release} (counting down {@link #started}), then returns {@code text} unchanged. */
+  @Application
+  @Function
+  static String holdsText(String text) throws InterruptedException {
+    started.countDown();
+    release.await();
+    return text;
+  }
+
   /** Fails its request with exactly {@code reason}. */
   @Application
   @Function

@@ -145,10 +145,13 @@ public final class JsonCodec {
   }
 
   /**
-   * As {@link #decode(String, Type)}, from UTF-8 bytes.
+   * As {@link #decode(String, Type)}, from UTF-8 bytes. Strict: bytes that are not UTF-8
+   * (malformed, overlong, encoded surrogates), UTF-16 or UTF-32 text, and escapes of lone
+   * surrogates ({@code "\ud800"}) are refused rather than read as something else; a leading
+   * UTF-8 byte order mark is skipped.
    *
    * @throws TransportException as {@link #decode(String, Type)} does, and for bytes that are not
-   *     UTF-8
+   *     UTF-8 text, naming the offset and the problem
    * @throws UsageException as {@link #decode(String, Type)} does
    */
   public Object decode(byte[] json, Type declared) {
@@ -388,6 +391,6 @@ public final class JsonCodec {
   }
 
   private JsonParser parser(byte[] json) throws IOException {
-    return mapper.getFactory().createParser(json);
+    return mapper.getFactory().createParser(StrictText.decode(json));
   }
 }
