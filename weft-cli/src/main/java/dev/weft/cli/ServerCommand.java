@@ -102,7 +102,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--jar",
       paramLabel = "<path>",
       description = "Serve the applications in this jar instead of the class path's (repeatable). Its dependencies "
-          + "must be inside it or on weft's class path.")
+          + "must be inside it or on weft's class path. The server loads a copy kept in --data, so rebuilding the "
+          + "jar is safe: the new build is served after a restart.")
   private List<Path> jars = new ArrayList<>();
 
   @Option(

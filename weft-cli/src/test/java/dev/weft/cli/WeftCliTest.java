@@ -17,6 +17,17 @@ final class WeftCliTest {
     return Cli.run(args);
   }
 
+  /** weft and every command under it, parents before children. */
+  private static List<CommandLine> allCommands() {
+    CommandLine root = WeftCli.commandLine(new PrintStream(OutputStream.nullOutputStream()),
+        new PrintStream(OutputStream.nullOutputStream()));
+    List<CommandLine> commands = new ArrayList<>(List.of(root));
+    for (int i = 0; i < commands.size(); i++) {
+      commands.addAll(commands.get(i).getSubcommands().values());
+    }
+    return commands;
+  }
+
   @Test
   void list_registeredExamples_printsIdAndTitleInNumericIdOrder() {
     Result result = execute("examples", "list");
@@ -85,13 +96,9 @@ final class WeftCliTest {
 
   @Test
   void help_everyCommandOptionAndParameter_hasADescription() {
-    CommandLine root = WeftCli.commandLine(new PrintStream(OutputStream.nullOutputStream()),
-        new PrintStream(OutputStream.nullOutputStream()));
     List<String> undescribed = new ArrayList<>();
-    List<CommandLine> commands = new ArrayList<>(List.of(root));
-    for (int i = 0; i < commands.size(); i++) {
-      CommandLine command = commands.get(i);
-      commands.addAll(command.getSubcommands().values());
+    List<CommandLine> commands = allCommands();
+    for (CommandLine command : commands) {
       if (command.getCommandSpec().usageMessage().description().length == 0) {
         undescribed.add(command.getCommandSpec().qualifiedName());
       }
@@ -141,13 +148,8 @@ final class WeftCliTest {
 
   @Test
   void typo_inEveryCommand_suggestsTheNearestOptionOrCommand() {
-    CommandLine root = WeftCli.commandLine(new PrintStream(OutputStream.nullOutputStream()),
-        new PrintStream(OutputStream.nullOutputStream()));
     List<String> missed = new ArrayList<>();
-    List<CommandLine> commands = new ArrayList<>(List.of(root));
-    for (int i = 0; i < commands.size(); i++) {
-      CommandLine command = commands.get(i);
-      commands.addAll(command.getSubcommands().values());
+    for (CommandLine command : allCommands()) {
       List<String> path = new ArrayList<>(List.of(command.getCommandSpec().qualifiedName().split(" ")));
       path.remove(0);
       for (var option : command.getCommandSpec().options()) {
