@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
  * {@code weft server}: serves the applications found on the class path (or in jars) over HTTP,
  * with a SQLite journal in a data directory, until the process is told to stop.
  *
- * <p>Start-up: print the absolute data directory; scan for applications and list them on standard
- * error; open the journal (refused if another process has it open); start the
- * server, which resumes the requests the journal holds as running (how many is printed); print
+ * <p>Start-up: print the absolute data directory; copy the {@code --jar} jars into it
+ * ({@link ServedJars}); scan for applications and list them on standard error; open the journal
+ * (refused if another process has it open); start the server, which resumes the requests the
+ * journal holds as running (and logs how many, once); print
  * {@code weft server listening on http://HOST:PORT} on standard output (scripts and tests read
  * it). SIGTERM or Ctrl-C stops the server, then the runtime, then the journal; a request still
  * running stays recorded as running and resumes when a server starts again on the same data.
