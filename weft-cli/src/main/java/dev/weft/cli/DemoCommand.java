@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println("POST /v1/applications/" + APPLICATION + " " + json);
     out.flush();
 
-    ProgressBar bar = new ProgressBar(err, 24);
+    ProgressBar bar = ProgressBar.onStandardError(err, 24);
     long start = System.nanoTime();
     WeftClient.Outcome outcome;
     try {

@@ -104,7 +104,7 @@ final class InvokeCommand implements Callable<Integer> {
    */
   private int submitAndFollow(WeftClient weft, String json, Optional<String> idempotencyKey, PrintWriter out,
       PrintWriter err) {
-    ProgressBar bar = new ProgressBar(err, 24);
+    ProgressBar bar = ProgressBar.onStandardError(err, 24);
     WeftClient.Outcome outcome;
     try {
       outcome = weft.submitAndFollow(app, json, idempotencyKey, new WeftClient.Listener() {

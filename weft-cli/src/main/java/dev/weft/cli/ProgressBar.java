@@ -4,29 +4,75 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress bar redrawn in place with a carriage return, such as
- * {@code [#######.....] 7/14 indexed GPL-2}. Written to standard error so that standard output
- * keeps only results. Not thread-safe: one thread (the one reading the progress stream) draws.
+ * A progress bar such as {@code [#######.....] 7/14 indexed GPL-2}, written to standard error so
+ * that standard output keeps only results. On a terminal it is one line redrawn in place with a
+ * carriage return; anywhere else (a file, a pipe, CI) carriage returns would pile up, so it prints
+ * plain lines instead, one per tenth of the way and one at the end. Not thread-safe: one thread
+ * (the one reading the progress stream) draws.
  */
 final class ProgressBar {
   private static final int MAX_MESSAGE = 60;
 
   private final PrintWriter out;
   private final int width;
+  private final boolean terminal;
   private int lastLength;
   private boolean drawn;
+  private int lastTenth = -1;
 
-  ProgressBar(PrintWriter out, int width) {
+  /**
+   * A bar drawn on {@code out}; {@code terminal} says whether {@code out} is a terminal that
+   * understands a carriage return (see {@link #onStandardError}).
+   */
+  ProgressBar(PrintWriter out, int width, boolean terminal) {
     if (width < 1) {
       throw new IllegalArgumentException("width must be at least 1, was " + width);
     }
     this.out = out;
     this.width = width;
+    this.terminal = terminal;
+  }
+
+  /** A bar on {@code err}, the process's standard error: redrawn in place only when it is a terminal. */
+  static ProgressBar onStandardError(PrintWriter err, int width) {
+    return new ProgressBar(err, width, isTerminal());
+  }
+
+  /**
+   * Whether this process talks to a terminal. Java cannot ask about standard error alone; a
+   * console (standard input and output on a terminal) is the sign the JDK gives, and on JDK 22+,
+   * where a console exists without a terminal, {@code Console.isTerminal()} (looked up by name,
+   * since Weft compiles for 21) says which.
+   */
+  static boolean isTerminal() {
+    if ("dumb".equals(System.getenv("TERM"))) {
+      return false;
+    }
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true; // JDK 21: a console is only there on a terminal
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Redraws the bar with {@code current} of {@code total} done and the update's message. */
   void update(double current, double total, String message) {
     String line = render(current, total, message, width);
+    if (!terminal) {
+      int tenth = (int) Math.floor(10 * (total > 0 ? Math.min(1, Math.max(0, current / total)) : 0));
+      if (tenth != lastTenth) {
+        out.println(line);
+        out.flush();
+        lastTenth = tenth;
+      }
+      return;
+    }
     int pad = Math.max(0, lastLength - line.length()); // blank out the rest of a longer previous line
     out.print("\r" + line + " ".repeat(pad));
     out.flush();

@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
  * {@code weft server}: serves the applications found on the class path (or in jars) over HTTP,
  * with a SQLite journal in a data directory, until the process is told to stop.
  *
- * <p>Start-up: print the absolute data directory; scan for applications and list them on standard
- * error; open the journal (refused if another process has it open); start the
- * server, which resumes the requests the journal holds as running (how many is printed); print
+ * <p>Start-up: print the absolute data directory; copy the {@code --jar} jars into it
+ * ({@link ServedJars}); scan for applications and list them on standard error; open the journal
+ * (refused if another process has it open); start the server, which resumes the requests the
+ * journal holds as running (and logs how many, once); print
  * {@code weft server listening on http://HOST:PORT} on standard output (scripts and tests read
  * it). SIGTERM or Ctrl-C stops the server, then the runtime, then the journal; a request still
  * running stays recorded as running and resumes when a server starts again on the same data.
@@ -102,7 +103,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--jar",
       paramLabel = "<path>",
       description = "Serve the applications in this jar instead of the class path's (repeatable). Its dependencies "
-          + "must be inside it or on weft's class path.")
+          + "must be inside it or on weft's class path. The server loads a copy kept in --data, so rebuilding the "
+          + "jar is safe: the new build is served after a restart.")
   private List<Path> jars = new ArrayList<>();
 
   @Option(
@@ -147,7 +149,10 @@ final class ServerCommand implements Callable<Integer> {
     Optional<String> bearer = bearerToken(err);
 
     long scanStart = System.nanoTime();
-    ApplicationScanner.Found found = jars.isEmpty() ? ApplicationScanner.classPath() : ApplicationScanner.jars(jars);
+    // --jar: load from private copies, so that rebuilding a jar in place cannot break this server.
+    ServedJars served = ServedJars.copy(jars, data.resolve("jars"));
+    ApplicationScanner.Found found = jars.isEmpty() ? ApplicationScanner.classPath()
+        : ApplicationScanner.jars(served.copies());
     found.warnings().forEach(w -> err.println("weft server: " + w));
     Applications apps = found.applications();
     String where = jars.isEmpty() ? "the class path" : String.join(", ", jars.stream().map(Path::toString).toList());
@@ -180,9 +185,8 @@ final class ServerCommand implements Callable<Integer> {
     }
     WeftRuntime runtime = WeftRuntime.builder().journal(journal).build();
     WeftServer server;
-    int resumable;
     try {
-      resumable = reportUnfinished(journal.unfinished(), apps, err);
+      reportUnfinished(journal.unfinished(), apps, err);
       WeftServer.Builder builder = WeftServer.builder().applications(apps).runtime(runtime).journal(journal).host(host);
       if (port == 0) {
         builder.anyFreePort();
@@ -226,8 +230,12 @@ final class ServerCommand implements Callable<Integer> {
       }
     }, "weft-server-shutdown"));
 
-    err.printf(Locale.ROOT, "weft server: journal %s (finished requests kept %s); resumed %d unfinished request(s)%n",
-        journalFile, describe(retention), resumable);
+    // How many requests resumed is logged once, by the server that resumed them.
+    err.printf(Locale.ROOT, "weft server: journal %s (finished requests kept %s)%n", journalFile, describe(retention));
+    served.watch(ServedJars.WATCH_EVERY, line -> {
+      err.println("weft server: " + line);
+      err.flush();
+    });
     err.flush();
     String uri = server.uri().toString();
     out.println("weft server listening on " + (uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri));
@@ -276,15 +284,12 @@ final class ServerCommand implements Callable<Integer> {
     return false;
   }
 
-  /** Prints which unfinished requests will resume and which cannot here; returns how many will. */
-  private static int reportUnfinished(List<RequestInfo> unfinished, Applications apps, PrintWriter err) {
-    int resumable = 0;
+  /** Prints which unfinished requests stay paused, since their applications are not served here. */
+  private static void reportUnfinished(List<RequestInfo> unfinished, Applications apps, PrintWriter err) {
     TreeSet<String> missing = new TreeSet<>();
     int stranded = 0;
     for (RequestInfo info : unfinished) {
-      if (apps.find(info.application()).isPresent()) {
-        resumable++;
-      } else {
+      if (apps.find(info.application()).isEmpty()) {
         stranded++;
         missing.add(info.application());
       }
@@ -293,7 +298,6 @@ final class ServerCommand implements Callable<Integer> {
       err.println("weft server: " + stranded + " unfinished request(s) stay paused: their applications are not "
           + "served here (" + String.join(", ", missing) + ")");
     }
-    return resumable;
   }
 
   private static void close(WeftRuntime runtime, SqliteJournal journal) {

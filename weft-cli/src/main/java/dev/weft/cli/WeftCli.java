@@ -35,7 +35,8 @@ import picocli.CommandLine.ScopeType;
       RequestsCommand.class,
       ApplicationsCommand.class,
       ServicesCommand.class,
-      ExamplesCommand.class
+      ExamplesCommand.class,
+      CompletionCommand.class
     })
 public final class WeftCli {
 
@@ -97,7 +98,9 @@ public final class WeftCli {
         cl.getErr().flush();
         return CommandLine.ExitCode.USAGE;
       }
-      cl.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+      String message = e instanceof CommandLine.UnmatchedArgumentException u ? Suggestions.unmatched(cl, u)
+          : Suggestions.unknownOption(cl, args).orElse(e.getMessage());
+      cl.getErr().println(name + ": " + message + " (see '" + name + " --help')");
       if (Arrays.asList(args).contains("--verbose")) {
         e.printStackTrace(cl.getErr());
       }

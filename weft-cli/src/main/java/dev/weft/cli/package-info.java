@@ -2,7 +2,7 @@
  * The {@code weft} command line: {@link dev.weft.cli.WeftCli} is its entry point, and each
  * subcommand is a package-private class beside it: {@code demo} (the main job), {@code server},
  * {@code journal} ({@code check}, {@code backup}), {@code invoke}, {@code requests},
- * {@code applications} and {@code examples}. The commands that
+ * {@code applications}, {@code services}, {@code examples} and {@code completion}. The commands that
  * talk to a server use {@code WeftClient}, a small blocking client of the HTTP API in
  * docs/SERVER.md.
  *
@@ -13,6 +13,7 @@
  * unknown application, an input of the wrong type: any HTTP 4xx), 3 the journal is in use by
  * another process, 4 the journal cannot be used (damaged, read-only, looks reset, missing);
  * {@code weft server} ends with 143 on SIGTERM. A failure is one line on standard error
- * ({@code weft: ...}); the global {@code --verbose} adds the Java stack trace.
+ * ({@code weft: ...}); a mistyped option or command names the nearest one; the global
+ * {@code --verbose} adds the Java stack trace.
  */
 package dev.weft.cli;

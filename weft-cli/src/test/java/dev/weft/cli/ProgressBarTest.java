@@ -28,7 +28,7 @@ final class ProgressBarTest {
   @Test
   void update_shorterLine_blanksTheRestOfTheLongerOne_andFinishEndsTheLine() {
     StringWriter text = new StringWriter();
-    ProgressBar bar = new ProgressBar(new PrintWriter(text), 2);
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), 2, true);
 
     bar.update(1, 2, "a long message");
     bar.update(2, 2, "short");
@@ -41,8 +41,24 @@ final class ProgressBarTest {
   @Test
   void finish_nothingDrawn_printsNothing() {
     StringWriter text = new StringWriter();
-    new ProgressBar(new PrintWriter(text), 2).finish();
+    new ProgressBar(new PrintWriter(text), 2, true).finish();
 
     assertThat(text.toString()).isEmpty();
+  }
+
+  @Test
+  void update_notATerminal_printsPlainLinesOnePerTenthAndTheLast() {
+    StringWriter text = new StringWriter();
+    ProgressBar bar = new ProgressBar(new PrintWriter(text), 4, false);
+
+    for (int i = 0; i <= 100; i++) {
+      bar.update(i, 100, "item " + i);
+    }
+    bar.finish();
+
+    assertThat(text.toString()).doesNotContain("\r");
+    assertThat(text.toString().lines()).hasSize(11)
+        .startsWith("[....] 0/100 item 0", "[....] 10/100 item 10")
+        .endsWith("[####] 100/100 item 100");
   }
 }

@@ -34,6 +34,12 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code weft server --port 0 --data data args...} and waits until it listens. */
   static ServerProcess start(Path data, String... args) throws IOException, InterruptedException {
+    return start(data, java.util.Map.of(), args);
+  }
+
+  /** {@link #start(Path, String...)} with {@code env} added to the server's environment. */
+  static ServerProcess start(Path data, java.util.Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElseThrow(() ->
         new IllegalStateException("cannot tell which java runs this test"));
     List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
@@ -41,10 +47,11 @@ final class ServerProcess implements AutoCloseable {
         "server", "--port", "0", "--data", data.toString()));
     command.addAll(List.of(args));
     Path stderr = Files.createTempFile("weft-server-", ".stderr");
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectError(stderr.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-        .start();
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    builder.environment().putAll(env);
+    Process process = builder.start();
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread.ofVirtual().name("server-stdout-" + process.pid()).start(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -142,7 +142,7 @@ final class ServerStartupTest {
 
     assertThat(result.exitCode()).isEqualTo(2);
     assertThat(result.err().lines()).containsExactly(
-        "weft server: Unknown options: '--prot', '8080' (see 'weft server --help')");
+        "weft server: unknown option '--prot'; did you mean '--port'? (see 'weft server --help')");
   }
 
   @Test

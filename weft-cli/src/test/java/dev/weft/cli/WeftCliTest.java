@@ -17,6 +17,17 @@ final class WeftCliTest {
     return Cli.run(args);
   }
 
+  /** weft and every command under it, parents before children. */
+  private static List<CommandLine> allCommands() {
+    CommandLine root = WeftCli.commandLine(new PrintStream(OutputStream.nullOutputStream()),
+        new PrintStream(OutputStream.nullOutputStream()));
+    List<CommandLine> commands = new ArrayList<>(List.of(root));
+    for (int i = 0; i < commands.size(); i++) {
+      commands.addAll(commands.get(i).getSubcommands().values());
+    }
+    return commands;
+  }
+
   @Test
   void list_registeredExamples_printsIdAndTitleInNumericIdOrder() {
     Result result = execute("examples", "list");
@@ -85,13 +96,9 @@ final class WeftCliTest {
 
   @Test
   void help_everyCommandOptionAndParameter_hasADescription() {
-    CommandLine root = WeftCli.commandLine(new PrintStream(OutputStream.nullOutputStream()),
-        new PrintStream(OutputStream.nullOutputStream()));
     List<String> undescribed = new ArrayList<>();
-    List<CommandLine> commands = new ArrayList<>(List.of(root));
-    for (int i = 0; i < commands.size(); i++) {
-      CommandLine command = commands.get(i);
-      commands.addAll(command.getSubcommands().values());
+    List<CommandLine> commands = allCommands();
+    for (CommandLine command : commands) {
       if (command.getCommandSpec().usageMessage().description().length == 0) {
         undescribed.add(command.getCommandSpec().qualifiedName());
       }
@@ -124,5 +131,64 @@ final class WeftCliTest {
 
     assertThat(result.out()).contains("--port=<port>").contains("(default: 8080)").contains("(default: .weft/data)")
         .contains("(default: 7d)").contains("Exit codes:").contains("--jar=<path>");
+  }
+
+  @Test
+  void typo_transposedLettersOfAnOption_suggestsItInOneLine() {
+    Result port = execute("server", "--prot", "8080");
+    Result waitOption = execute("invoke", "CliTestApps.countTo", "3", "--wiat");
+
+    assertThat(port.exitCode()).isEqualTo(2);
+    assertThat(port.err().lines()).containsExactly(
+        "weft server: unknown option '--prot'; did you mean '--port'? (see 'weft server --help')");
+    assertThat(waitOption.exitCode()).isEqualTo(2);
+    assertThat(waitOption.err().lines()).containsExactly(
+        "weft invoke: unknown option '--wiat'; did you mean '--wait'? (see 'weft invoke --help')");
+  }
+
+  @Test
+  void typo_inEveryCommand_suggestsTheNearestOptionOrCommand() {
+    List<String> missed = new ArrayList<>();
+    for (CommandLine command : allCommands()) {
+      List<String> path = new ArrayList<>(List.of(command.getCommandSpec().qualifiedName().split(" ")));
+      path.remove(0);
+      for (var option : command.getCommandSpec().options()) {
+        String name = option.longestName();
+        if (name.length() < 6) {
+          continue; // too short for a swap to stay recognisable (-h, -V)
+        }
+        String typo = name.substring(0, 2) + name.charAt(3) + name.charAt(2) + name.substring(4);
+        List<String> args = new ArrayList<>(path);
+        args.add(typo);
+        Result result = execute(args.toArray(String[]::new));
+        if (!result.err().contains("did you mean '" + name + "'?") || result.err().lines().count() != 1) {
+          missed.add(String.join(" ", args) + " -> " + result.err());
+        }
+      }
+    }
+
+    assertThat(missed).isEmpty();
+    assertThat(execute("sever").err().lines()).containsExactly(
+        "weft: unknown command 'sever'; did you mean 'server'? (see 'weft --help')");
+  }
+
+  @Test
+  void suggestions_farFromEveryName_suggestNothing() {
+    assertThat(Suggestions.closest("--colour", List.of("--port", "--data"))).isEmpty();
+    assertThat(Suggestions.distance("--prot", "--port")).isEqualTo(1);
+  }
+
+  @Test
+  void completion_bashAndZsh_printAScriptCompletingCommandsAndOptions() {
+    Result bash = execute("completion", "bash");
+    Result zsh = execute("completion", "zsh");
+    Result other = execute("completion", "fish");
+
+    assertThat(bash.exitCode()).isZero();
+    assertThat(bash.out()).contains("complete -F").contains("server").contains("--port").contains("--wait");
+    assertThat(zsh.exitCode()).isZero();
+    assertThat(zsh.out()).contains("bashcompinit");
+    assertThat(other.exitCode()).isEqualTo(2);
+    assertThat(other.err()).contains("bash, zsh");
   }
 }

@@ -158,7 +158,37 @@ public final class Deployment<H> {
       }
     }
     ServiceSpec spec = spec();
-    return handles.apply(new Service(backend, backend.deploy(spec, compute, getIfExists), streamLogs));
+    DeployedService deployed = backend instanceof LocalProcesses local
+        ? local.deploy(spec, compute, getIfExists, loadedFrom(type))
+        : backend.deploy(spec, compute, getIfExists);
+    return handles.apply(new Service(backend, deployed, streamLogs));
+  }
+
+  /**
+   * The jars and directories of the URL class loaders between {@code type}'s loader and the
+   * system class loader, outermost first: where an application served from a jar (not on the
+   * class path) was loaded from, which its workers need on theirs. Empty for a class on the class
+   * path. Only {@code file:} URLs count; a worker cannot load from anything else.
+   */
+  static List<java.nio.file.Path> loadedFrom(Class<?> type) {
+    List<List<java.nio.file.Path>> perLoader = new ArrayList<>();
+    ClassLoader system = ClassLoader.getSystemClassLoader();
+    for (ClassLoader l = type.getClassLoader(); l != null && l != system; l = l.getParent()) {
+      if (l instanceof java.net.URLClassLoader urls) {
+        List<java.nio.file.Path> paths = new ArrayList<>();
+        for (java.net.URL url : urls.getURLs()) {
+          if ("file".equals(url.getProtocol())) {
+            try {
+              paths.add(java.nio.file.Path.of(url.toURI()));
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+              // not a plain file URL; the worker could not use it either
+            }
+          }
+        }
+        perLoader.add(0, paths);
+      }
+    }
+    return perLoader.stream().flatMap(List::stream).toList();
   }
 
   /** {@link #to(Compute)} with {@link Compute#defaults()}. */

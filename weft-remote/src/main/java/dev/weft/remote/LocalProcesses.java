@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * The default back end: each replica is a worker JVM on this machine, started with the
@@ -81,6 +82,15 @@ final class LocalProcesses implements ComputeBackend {
 
   @Override
   public DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting) {
+    return deploy(spec, compute, reuseExisting, List.of());
+  }
+
+  /**
+   * {@link #deploy(ServiceSpec, Compute, boolean)} with {@code classPath} added after this JVM's
+   * own class path on the workers': the jars or directories the deployed class was loaded from
+   * when they are not on this JVM's class path (an application served from {@code --jar}).
+   */
+  DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting, List<Path> classPath) {
     if (compute.gpus() > 0) {
       throw new DeploymentException("the local-process back end cannot provide GPUs (asked for " + compute.gpus()
           + " for service '" + spec.name() + "'); deploy with gpus(0), or use a cluster back end");
@@ -98,7 +108,7 @@ final class LocalProcesses implements ComputeBackend {
         }
         stop(existing.get());
       }
-      Launch launch = launch(spec, compute);
+      Launch launch = launch(spec, compute, classPath);
       Files.writeString(specFile(spec.name()), Wire.CODEC.encode(spec, ServiceSpec.class));
       List<CompletableFuture<Replica>> starting = new ArrayList<>();
       for (int i = 0; i < compute.replicas(); i++) {
@@ -188,7 +198,7 @@ final class LocalProcesses implements ComputeBackend {
 
   // ---- starting and stopping workers ----
 
-  private Launch launch(ServiceSpec spec, Compute compute) {
+  private Launch launch(ServiceSpec spec, Compute compute, List<Path> extraClassPath) {
     int cpus = (int) Math.ceil(compute.cpus());
     List<String> jvm = new ArrayList<>();
     jvm.add("-XX:ActiveProcessorCount=" + cpus);
@@ -196,10 +206,21 @@ final class LocalProcesses implements ComputeBackend {
     if (compute.memoryBytes() > 0 && !heapSet) {
       jvm.add("-Xmx" + Math.max(16, compute.memoryBytes() >> 20) + "m");
     }
+    // The worker's journal (SQLite, if on its class path) loads a native library: allowed, so that
+    // JDK 24+ prints no "restricted method" warning into its log. JDK 21 knows the option too.
+    jvm.add("--enable-native-access=ALL-UNNAMED");
     jvm.add("-Dweft.worker=" + spec.name());
     jvm.addAll(compute.jvmOptions());
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new Launch(java, absoluteClassPath(System.getProperty("java.class.path"), Path.of("")), jvm, compute.env(),
+    String classPath = absoluteClassPath(System.getProperty("java.class.path"), Path.of(""));
+    List<String> entries = new ArrayList<>(List.of(classPath.split(Pattern.quote(File.pathSeparator))));
+    for (Path p : extraClassPath) {
+      String entry = p.toAbsolutePath().normalize().toString();
+      if (!entries.contains(entry)) {
+        entries.add(entry);
+      }
+    }
+    return new Launch(java, String.join(File.pathSeparator, entries), jvm, compute.env(),
         compute.inactivityTtl().map(Duration::toMillis).orElse(0L), cpus, compute.launchTimeout().toMillis());
   }
 
@@ -224,9 +245,11 @@ final class LocalProcesses implements ComputeBackend {
   private Replica start(String name, int replica, Launch launch) {
     Path endpointFile = endpointFile(name, replica);
     Path log = logFile(name, replica);
+    long logStart; // where this run's lines begin: a failure quotes only those, not an earlier run's
     try {
       Files.deleteIfExists(endpointFile);
       Files.writeString(log, "", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      logStart = Files.size(log);
     } catch (IOException e) {
       throw new DeploymentException("cannot write to the registry " + dir + ": " + e, e);
     }
@@ -267,12 +290,12 @@ final class LocalProcesses implements ComputeBackend {
       }
       if (!process.isAlive()) {
         throw new DeploymentException("worker " + name + "/" + replica + " exited with status " + process.exitValue()
-            + " while starting; its log (" + log + ") ends:\n" + tail(log));
+            + " while starting; its log (" + log + ") ends:\n" + tail(log, logStart));
       }
       if (System.nanoTime() > deadline) {
         process.destroyForcibly();
         throw new DeploymentException("worker " + name + "/" + replica + " was not healthy within its launch timeout of "
-            + Duration.ofMillis(launch.launchTimeoutMs()) + " (Compute.launchTimeout); its log (" + log + ") ends:\n" + tail(log));
+            + Duration.ofMillis(launch.launchTimeoutMs()) + " (Compute.launchTimeout); its log (" + log + ") ends:\n" + tail(log, logStart));
       }
       try {
         process.waitFor(20, TimeUnit.MILLISECONDS);
@@ -473,9 +496,12 @@ final class LocalProcesses implements ComputeBackend {
     return b;
   }
 
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+  /** The last 20 lines of {@code log} written at or after byte {@code from} (this run's). */
+  static String tail(Path log, long from) {
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+      ch.position(Math.min(from, ch.size()));
+      String text = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+      List<String> lines = text.lines().toList();
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     } catch (IOException e) {
       return "(unreadable: " + e + ")";

@@ -43,6 +43,8 @@ final class LocalProcessesTest {
     try {
       LocalProcesses.Registration reg = (LocalProcesses.Registration) Wire.CODEC.decode(
           Files.readString(registry.resolve("relative.json")), LocalProcesses.Registration.class);
+      assertThat(reg.launch().jvmArgs()).as("no JDK 24+ native-access warnings in worker logs")
+          .contains("--enable-native-access=ALL-UNNAMED");
       List<String> entries = Arrays.asList(reg.launch().classPath().split(File.pathSeparator));
       assertThat(entries).hasSameSizeAs(relative).allSatisfy(e -> {
         assertThat(Path.of(e).isAbsolute()).as(e).isTrue();
@@ -55,5 +57,29 @@ final class LocalProcessesTest {
     } finally {
       Remote.cls(Fixtures.CounterService.class, "relative").backend(Workers.at(registry)).getIfExists(true).to().teardown();
     }
+  }
+
+  @Test
+  void loadedFrom_aClassOfAUrlLoader_namesItsJars_andNothingForTheClassPath() throws Exception {
+    Path jar = Files.createFile(registry.resolve("app.jar"));
+    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
+        LocalProcessesTest.class.getClassLoader())) {
+      // A proxy class is defined by the loader given, so it stands in for an application's class.
+      Class<?> type = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {Runnable.class}, (p, m, a) -> null)
+          .getClass();
+
+      assertThat(Deployment.loadedFrom(type)).containsExactly(jar);
+      assertThat(Deployment.loadedFrom(LocalProcessesTest.class)).isEmpty();
+    }
+  }
+
+  @Test
+  void tail_fromAnOffset_quotesOnlyWhatFollows() throws Exception {
+    Path log = registry.resolve("x-0.log");
+    Files.writeString(log, "an earlier run\n");
+    long from = Files.size(log);
+    Files.writeString(log, "this run\n", java.nio.file.StandardOpenOption.APPEND);
+
+    assertThat(LocalProcesses.tail(log, from)).isEqualTo("this run");
   }
 }

@@ -154,4 +154,15 @@ class RemoteServiceTest {
         .isInstanceOf(DeploymentException.class).hasMessageContaining("exited with status 2")
         .hasMessageContaining("cannot build Broken: no reason");
   }
+
+  /** Regression: the second failed start quoted the first one's log lines too, as if they were its own. */
+  @Test
+  void aWorkerThatCannotStart_again_quotesOnlyThisRunsLog() {
+    assertThatThrownBy(() -> Remote.cls(Fixtures.Broken.class, "broken").initArgs("first reason").backend(Workers.at(registry)).to())
+        .hasMessageContaining("cannot build Broken: first reason");
+
+    assertThatThrownBy(() -> Remote.cls(Fixtures.Broken.class, "broken").initArgs("second reason").backend(Workers.at(registry)).to())
+        .isInstanceOf(DeploymentException.class).hasMessageContaining("cannot build Broken: second reason")
+        .hasMessageNotContaining("first reason");
+  }
 }
