@@ -27,6 +27,28 @@ final class RequestHandle<R> implements Request<R> {
     this.root = root;
   }
 
+  /** Set once the run was abandoned: the request goes on elsewhere, this handle no longer follows it. */
+  private volatile boolean abandoned;
+
+  boolean abandoned() {
+    return abandoned;
+  }
+
+  /**
+   * Gives the request up here: waiters get {@code reason} at once, then the run's calls are
+   * cancelled; the engine records no end for it (the request is not over, it runs elsewhere).
+   * False if it had already finished here.
+   */
+  boolean abandon(RuntimeException reason) {
+    abandoned = true;
+    if (!outcome.completeExceptionally(reason)) {
+      abandoned = false; // it had finished here first: that outcome stands
+      return false;
+    }
+    root.cancel();
+    return true;
+  }
+
   void finished(R value, Throwable failure) {
     if (failure == null) {
       outcome.complete(value);
@@ -70,12 +92,12 @@ final class RequestHandle<R> implements Request<R> {
 
   @Override
   public boolean done() {
-    return outcome.isDone();
+    return outcome.isDone() && !abandoned;
   }
 
   @Override
   public RequestState state() {
-    if (!outcome.isDone()) {
+    if (!outcome.isDone() || abandoned) {
       return RequestState.RUNNING;
     }
     if (root.result.isCancelled()) {
