@@ -109,6 +109,10 @@ final class ServerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   private Duration retention;
 
+  /** --db and its companions: a fleet node on PostgreSQL instead of SQLite. */
+  @picocli.CommandLine.Mixin
+  private FleetOptions fleet = new FleetOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65535) {
@@ -134,6 +138,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     err.flush();
 
+    if (fleet.url().isPresent()) {
+      return FleetServer.run(fleet, fleet.url().get(), host, port, token, retention, apps, out, err);
+    }
     Path journalFile = data.resolve(JOURNAL_FILE).toAbsolutePath();
     try {
       Files.createDirectories(journalFile.getParent());

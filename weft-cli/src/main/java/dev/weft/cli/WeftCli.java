@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
     subcommands = {
       DemoCommand.class,
       ServerCommand.class,
+      NodesCommand.class,
       InvokeCommand.class,
       RequestsCommand.class,
       ApplicationsCommand.class,

@@ -49,7 +49,7 @@ final class Nodes {
   int leasesHeld(String id) {
     try (Connection c = db.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + requests
-            + " WHERE lease_owner = ? AND state = 'RUNNING' AND lease_expires_at > now()")) {
+            + " WHERE owner = ? AND state = 'RUNNING' AND lease_expires_at > now()")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -63,7 +63,7 @@ final class Nodes {
   List<NodeStatus> list() {
     String sql = "SELECT n.id, n.address, n.capacity, n.lease_ms, n.started_at, n.stopped_at, "
         + "(EXTRACT(EPOCH FROM (now() - n.heartbeat_at)) * 1000)::bigint AS heartbeat_age_ms, "
-        + "(SELECT count(*) FROM " + requests + " r WHERE r.lease_owner = n.id AND r.state = 'RUNNING' "
+        + "(SELECT count(*) FROM " + requests + " r WHERE r.owner = n.id AND r.state = 'RUNNING' "
         + "AND r.lease_expires_at > now()) AS leases "
         + "FROM " + nodes + " n ORDER BY n.started_at, n.id";
     try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
