@@ -1,0 +1,555 @@
+package dev.weft.journal.postgres;
+
+import dev.weft.journal.JournalUnavailableException;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The journal's only writer: takes records off the queue and commits them in groups, one
+ * transaction per batch on one dedicated connection (reconnected after a failure).
+ *
+ * <p>Each transaction: inserts the batch's new requests; checks, under {@code FOR SHARE}, that
+ * this node still holds every other request the batch touches at the epoch of the log each record
+ * came from, and drops the records of any it does not (fencing: the log is marked fenced and the
+ * lease-lost listeners told); writes all call records as one multi-row upsert per 1,000 calls
+ * (a call's records of one batch fold into one row); updates progress and finishes; queues the
+ * {@code NOTIFY}s, which PostgreSQL delivers at the commit. After the commit it completes waiters
+ * and marks overlay entries committed. A failed batch is rolled back; the creates and flushes
+ * waiting on it fail with {@link JournalUnavailableException} (the request was not accepted);
+ * every other record is kept and the batch is tried again after a backoff (100 ms doubling to
+ * 1 s), on a new connection, until it commits. Only at close does it give up, after three tries.
+ */
+final class Writer implements Runnable {
+  private static final int CALLS_PER_STATEMENT = 1_000;
+  private static final int PURGE_CHUNK = 500;
+
+  private final PostgresJournal journal;
+  private final BlockingQueue<Rec> queue;
+  private final int batchSize;
+  private final long flushNanos;
+  private final long leaseMillis;
+  private final long retentionMillis;
+  private final long purgeEveryNanos;
+  private Connection conn;
+  private long nextPurge;
+  private volatile long commits;
+  private volatile long records;
+
+  Writer(PostgresJournal journal, BlockingQueue<Rec> queue, PostgresJournal.Options options) {
+    this.journal = journal;
+    this.queue = queue;
+    this.batchSize = options.batchSize();
+    this.flushNanos = options.flushInterval().toNanos();
+    this.leaseMillis = options.leaseDuration().toMillis();
+    this.retentionMillis = options.retention().toMillis();
+    this.purgeEveryNanos = Math.max(Duration.ofSeconds(1).toNanos(),
+        Math.min(Duration.ofHours(1).toNanos(), options.retention().toNanos()));
+    this.nextPurge = System.nanoTime();
+  }
+
+  long commits() {
+    return commits;
+  }
+
+  long records() {
+    return records;
+  }
+
+  /** For tests: the writer connection's backend pid, or -1 without a connection. */
+  int backendPid() {
+    Connection c = conn;
+    if (c == null) {
+      return -1;
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_backend_pid()"); ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public void run() {
+    List<Rec> batch = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      try {
+        if (batch.isEmpty()) {
+          Rec first = queue.poll(1, TimeUnit.SECONDS);
+          if (first == null) {
+            purgeIfDue(false);
+            continue;
+          }
+          batch.add(first);
+        }
+        fill(batch);
+      } catch (InterruptedException e) {
+        // only close stops the writer, by a Stop record
+        continue;
+      }
+      stop = batch.get(batch.size() - 1) instanceof Rec.Stop;
+      batch = commitWithRetries(batch, stop);
+      if (!stop) {
+        purgeIfDue(false);
+      }
+    }
+    closeConnection();
+  }
+
+  /** Adds what is queued (up to the batch size), waiting up to the flush interval for company unless urgent. */
+  private void fill(List<Rec> batch) throws InterruptedException {
+    long deadline = System.nanoTime() + flushNanos;
+    while (batch.size() < batchSize) {
+      if (batch.get(batch.size() - 1) instanceof Rec.Stop) {
+        return;
+      }
+      boolean urgent = batch.stream().anyMatch(Rec::urgent);
+      Rec next = queue.poll();
+      if (next == null) {
+        long wait = deadline - System.nanoTime();
+        if (urgent || wait <= 0) {
+          return;
+        }
+        next = queue.poll(wait, TimeUnit.NANOSECONDS);
+        if (next == null) {
+          return;
+        }
+      }
+      batch.add(next);
+    }
+  }
+
+  /** Commits the batch; returns what is left to do (empty, or the records kept after a failure). */
+  private List<Rec> commitWithRetries(List<Rec> batch, boolean closing) {
+    long backoff = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        commit(batch);
+        journal.available();
+        return new ArrayList<>();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly();
+        closeConnection();
+        JournalUnavailableException failure = new JournalUnavailableException("the journal " + journal
+            + " cannot write to the database now: " + oneLine(e), e);
+        journal.unavailable(failure);
+        List<Rec> kept = new ArrayList<>();
+        for (Rec r : batch) {
+          switch (r) {
+            case Rec.Create c -> c.done().completeExceptionally(failure);
+            case Rec.Flush f -> f.done().completeExceptionally(failure);
+            case Rec.Purge p -> p.done().completeExceptionally(failure);
+            default -> kept.add(r);
+          }
+        }
+        batch = kept;
+        if (closing && attempt >= 3) {
+          long lost = batch.stream().filter(r -> r instanceof Rec.Logged).count();
+          PostgresJournal.LOG.log(System.Logger.Level.ERROR, "closing the journal " + journal + ": " + lost
+              + " records could not be written (" + oneLine(e) + ")");
+          return new ArrayList<>();
+        }
+        PostgresJournal.LOG.log(System.Logger.Level.WARNING, "journal " + journal + ": a batch of " + batch.size()
+            + " records failed (" + oneLine(e) + "); retrying in " + backoff + " ms");
+        try {
+          Thread.sleep(backoff); // a backoff between reconnects, not a wait for an event
+        } catch (InterruptedException ie) {
+          // only close stops the writer
+        }
+        backoff = Math.min(1_000, backoff * 2);
+        if (!closing) {
+          Rec more;
+          while (batch.size() < batchSize && (more = queue.poll()) != null) {
+            batch.add(more);
+            if (more instanceof Rec.Stop) {
+              closing = true;
+              break;
+            }
+          }
+        }
+        if (batch.isEmpty()) {
+          return batch;
+        }
+      }
+    }
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  private Connection connection() throws SQLException {
+    if (conn == null) {
+      conn = journal.connect();
+      conn.setAutoCommit(false);
+    }
+    return conn;
+  }
+
+  private void rollbackQuietly() {
+    if (conn != null) {
+      try {
+        conn.rollback();
+      } catch (SQLException ignored) {
+        // the connection is closed next
+      }
+    }
+  }
+
+  private void closeConnection() {
+    if (conn != null) {
+      try {
+        conn.close();
+      } catch (SQLException ignored) {
+        // it is being dropped
+      }
+      conn = null;
+    }
+  }
+
+  /** One call's records of a batch, folded into the row they leave. */
+  private static final class CallRow {
+    final String requestId;
+    final String callHex;
+    String parentHex;
+    String function;
+    String argsJson;
+    String state;
+    int failed;
+    String output;
+    String error;
+    boolean started;
+    boolean finished;
+
+    CallRow(String requestId, String callHex) {
+      this.requestId = requestId;
+      this.callHex = callHex;
+    }
+  }
+
+  private void commit(List<Rec> batch) throws SQLException {
+    Connection c = connection();
+    // 1. new requests
+    Map<Rec.Create, Rec.Created> created = new HashMap<>();
+    for (Rec r : batch) {
+      if (r instanceof Rec.Create cr) {
+        created.put(cr, create(c, cr));
+      }
+    }
+    // 2. fencing: which logs still hold their requests
+    Map<String, Long> held = held(c, batch);
+    List<PgLog> lost = new ArrayList<>();
+    Set<PgLog> dropped = new HashSet<>();
+    for (Rec r : batch) {
+      if (r instanceof Rec.Logged l) {
+        PgLog log = l.log();
+        if (dropped.contains(log)) {
+          continue;
+        }
+        Long epoch = held.get(log.requestId());
+        if (log.fenced() || epoch == null || epoch != log.epoch) {
+          dropped.add(log);
+          if (!log.req.finishCommitted && log.fence()) {
+            lost.add(log);
+          }
+        }
+      }
+    }
+    // 3. calls, progress, finishes, notifications
+    Map<String, CallRow> calls = new LinkedHashMap<>();
+    Map<String, Rec.Progress> progress = new LinkedHashMap<>();
+    List<Rec.Finished> finishes = new ArrayList<>();
+    Set<String> notes = new LinkedHashSet<>();
+    int written = 0;
+    for (Rec r : batch) {
+      if (r instanceof Rec.Logged l && dropped.contains(l.log())) {
+        continue;
+      }
+      written++;
+      switch (r) {
+        case Rec.Started s -> {
+          CallRow row = calls.computeIfAbsent(s.log().requestId() + '/' + s.callHex(),
+              k -> new CallRow(s.log().requestId(), s.callHex()));
+          row.parentHex = s.parentHex();
+          row.function = s.function();
+          row.argsJson = s.argsJson();
+          row.state = "RUNNING";
+          row.output = null;
+          row.started = true;
+          row.finished = false;
+        }
+        case Rec.Completed d -> {
+          CallRow row = calls.computeIfAbsent(d.log().requestId() + '/' + d.callHex(),
+              k -> new CallRow(d.log().requestId(), d.callHex()));
+          row.function = d.function();
+          row.state = d.outputJson() == null ? "UNSERIALIZABLE" : "SUCCEEDED";
+          row.output = d.outputJson();
+          if (d.errorJson() != null) {
+            row.error = d.errorJson();
+          }
+          row.finished = true;
+        }
+        case Rec.AttemptFailed a -> {
+          CallRow row = calls.computeIfAbsent(a.log().requestId() + '/' + a.callHex(),
+              k -> new CallRow(a.log().requestId(), a.callHex()));
+          row.function = a.function();
+          row.state = a.willRetry() ? "RETRYING" : "FAILED";
+          row.output = null;
+          row.error = a.errorJson();
+          row.failed = Math.max(row.failed, a.failedTotal());
+          row.finished = !a.willRetry();
+        }
+        case Rec.Progress p -> {
+          progress.put(p.log().requestId(), p);
+          notes.add("progress:" + p.log().requestId());
+        }
+        case Rec.Finished f -> {
+          finishes.add(f);
+          notes.add("finished:" + f.log().requestId());
+        }
+        default -> { }
+      }
+    }
+    writeCalls(c, new ArrayList<>(calls.values()));
+    if (!progress.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE requests SET progress_current = ?, progress_total = ?, "
+          + "progress_message = ?, progress_at = ? WHERE id = ?")) {
+        for (Rec.Progress p : progress.values()) {
+          ps.setDouble(1, p.update().current());
+          ps.setDouble(2, p.update().total());
+          ps.setString(3, p.update().message());
+          ps.setObject(4, java.time.OffsetDateTime.ofInstant(p.update().at(), java.time.ZoneOffset.UTC));
+          ps.setString(5, p.log().requestId());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (!finishes.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE requests SET state = ?, finished_at = now(), output = ?, "
+          + "error = ?, error_type = ?, error_message = ?, owner = NULL, lease_expires_at = NULL WHERE id = ?")) {
+        for (Rec.Finished f : finishes) {
+          ps.setString(1, f.state().name());
+          ps.setString(2, f.outputJson());
+          ps.setString(3, f.errorJson());
+          ps.setString(4, f.errorType());
+          ps.setString(5, f.errorMessage());
+          ps.setString(6, f.log().requestId());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    if (!notes.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+        for (String note : notes) {
+          ps.setString(1, journal.channel());
+          ps.setString(2, note);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+    c.commit();
+    commits++;
+    records += written;
+    // 4. after the commit
+    for (PgLog log : lost) {
+      journal.leaseLost(log);
+    }
+    for (Rec r : batch) {
+      switch (r) {
+        case Rec.Create cr -> cr.done().complete(created.get(cr));
+        case Rec.Completed d when d.pending() != null && !dropped.contains(d.log()) ->
+            d.log().req.outputs.replace(d.call(), d.pending(), OpenRequest.COMMITTED);
+        case Rec.Finished f when !dropped.contains(f.log()) -> {
+          f.log().req.finishCommitted = true;
+          journal.retire(f.log().req, f.status());
+        }
+        case Rec.Flush f -> f.done().complete(null);
+        case Rec.Purge p -> {
+          try {
+            p.done().complete(purge(true));
+          } catch (RuntimeException e) { // the batch is committed: only the purge failed
+            p.done().completeExceptionally(e);
+          }
+        }
+        default -> { }
+      }
+    }
+  }
+
+  private Rec.Created create(Connection c, Rec.Create cr) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO requests (id, application, input, idempotency_key, "
+        + "key_hash, state, owner, epoch, lease_expires_at) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, 1, "
+        + "now() + ? * interval '1 millisecond') ON CONFLICT DO NOTHING RETURNING seq, created_at")) {
+      ps.setString(1, cr.id());
+      ps.setString(2, cr.application());
+      ps.setString(3, cr.inputJson());
+      ps.setString(4, cr.key());
+      ps.setString(5, cr.keyHash());
+      ps.setString(6, journal.nodeId());
+      ps.setLong(7, leaseMillis);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return new Rec.Created(true, cr.id(), cr.application(), cr.keyHash(), rs.getLong(1), Reads.instant(rs, 2));
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, application, key_hash, seq, created_at FROM requests "
+        + "WHERE id = ? OR idempotency_key = ? ORDER BY (idempotency_key = ?) DESC NULLS LAST LIMIT 1")) {
+      ps.setString(1, cr.id());
+      ps.setString(2, cr.key());
+      ps.setString(3, cr.key());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return new Rec.Created(false, rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+              Reads.instant(rs, 5));
+        }
+      }
+    }
+    // purged between the insert and the look-up: the caller tries again
+    return new Rec.Created(false, cr.id(), cr.application(), null, 0, null);
+  }
+
+  /** The requests the batch's logs touch that this node holds, with their epochs (locked FOR SHARE). */
+  private Map<String, Long> held(Connection c, List<Rec> batch) throws SQLException {
+    Set<String> ids = new HashSet<>();
+    for (Rec r : batch) {
+      if (r instanceof Rec.Logged l && !l.log().fenced()) {
+        ids.add(l.log().requestId());
+      }
+    }
+    Map<String, Long> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT id, epoch FROM requests WHERE id = ANY(?) AND owner = ? AND state = 'RUNNING' FOR SHARE")) {
+      Array array = c.createArrayOf("text", ids.toArray());
+      ps.setArray(1, array);
+      ps.setString(2, journal.nodeId());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void writeCalls(Connection c, List<CallRow> rows) throws SQLException {
+    for (int from = 0; from < rows.size(); from += CALLS_PER_STATEMENT) {
+      List<CallRow> chunk = rows.subList(from, Math.min(rows.size(), from + CALLS_PER_STATEMENT));
+      StringBuilder sql = new StringBuilder("INSERT INTO calls AS c (request_id, durable_id, parent_id, function, "
+          + "arguments, state, failed_attempts, output, error, started_at, finished_at) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,?,CASE WHEN ? THEN now() END,CASE WHEN ? THEN now() END)");
+      }
+      sql.append("""
+           ON CONFLICT (request_id, durable_id) DO UPDATE SET
+            parent_id = coalesce(EXCLUDED.parent_id, c.parent_id),
+            function = EXCLUDED.function,
+            arguments = coalesce(EXCLUDED.arguments, c.arguments),
+            state = EXCLUDED.state,
+            failed_attempts = greatest(EXCLUDED.failed_attempts, c.failed_attempts),
+            output = EXCLUDED.output,
+            error = coalesce(EXCLUDED.error, c.error),
+            started_at = coalesce(EXCLUDED.started_at, c.started_at),
+            finished_at = EXCLUDED.finished_at""");
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (CallRow row : chunk) {
+          ps.setString(p++, row.requestId);
+          ps.setString(p++, row.callHex);
+          ps.setString(p++, row.parentHex);
+          ps.setString(p++, row.function);
+          ps.setString(p++, row.argsJson);
+          ps.setString(p++, row.state);
+          ps.setInt(p++, row.failed);
+          ps.setString(p++, row.output);
+          ps.setString(p++, row.error);
+          ps.setBoolean(p++, row.started);
+          ps.setBoolean(p++, row.finished);
+        }
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private void purgeIfDue(boolean force) {
+    if (!force && System.nanoTime() - nextPurge < 0) {
+      return;
+    }
+    try {
+      purge(false);
+    } catch (RuntimeException e) {
+      PostgresJournal.LOG.log(System.Logger.Level.WARNING, "journal " + journal + ": purge failed: " + oneLine(e));
+    }
+  }
+
+  /**
+   * Deletes requests finished longer than the retention ago (by the database's clock), with their
+   * calls, in transactions of 500; requests open on this node are kept. Returns how many went.
+   */
+  private int purge(boolean rethrow) {
+    nextPurge = System.nanoTime() + purgeEveryNanos;
+    int total = 0;
+    try {
+      Connection c = connection();
+      while (true) {
+        List<String> victims = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM requests WHERE state <> 'RUNNING' "
+            + "AND finished_at < now() - ? * interval '1 millisecond' ORDER BY finished_at LIMIT " + PURGE_CHUNK
+            + " FOR UPDATE SKIP LOCKED")) {
+          ps.setLong(1, retentionMillis);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String id = rs.getString(1);
+              if (!journal.isOpen(id)) {
+                victims.add(id);
+              }
+            }
+          }
+        }
+        if (victims.isEmpty()) {
+          c.commit();
+          return total;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM requests WHERE id = ANY(?)")) {
+          ps.setArray(1, c.createArrayOf("text", victims.toArray()));
+          total += ps.executeUpdate();
+        }
+        c.commit();
+        if (victims.size() < PURGE_CHUNK) {
+          return total;
+        }
+      }
+    } catch (SQLException e) {
+      rollbackQuietly();
+      closeConnection();
+      if (rethrow) {
+        throw new JournalUnavailableException("the journal " + journal + " could not purge: " + oneLine(e), e);
+      }
+      PostgresJournal.LOG.log(System.Logger.Level.WARNING, "journal " + journal + ": purge failed: " + oneLine(e));
+      return total;
+    }
+  }
+}
