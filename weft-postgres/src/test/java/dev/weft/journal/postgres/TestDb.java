@@ -31,6 +31,18 @@ final class TestDb implements AutoCloseable {
     }
   }
 
+  long count(String sql) {
+    try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
+      st.execute("SET search_path TO " + schema);
+      try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
     try (Connection c = DriverManager.getConnection(URL); Statement st = c.createStatement()) {
