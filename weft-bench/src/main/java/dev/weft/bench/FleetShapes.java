@@ -100,9 +100,16 @@ public final class FleetShapes {
     }
   }
 
+  /** Runs Weft's rows (see the class comment), then prints the summary table. */
   public static void main(String[] args) throws Exception {
     System.setProperty("peer", "");
-    String url = System.getProperty("db", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    runWeft(System.getProperty("db", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"));
+    Harness.summary();
+    System.exit(0);
+  }
+
+  /** Weft's rows, added to {@link Harness#ROWS}; {@code peer} must be set to "" before {@link Harness} loads. */
+  static void runWeft(String url) throws Exception {
     String schema = "bench_" + Long.toHexString(System.nanoTime() & 0xFFFFFFFFL);
     List<Integer> nodeCounts = new ArrayList<>();
     for (String s : System.getProperty("nodes", "1,2,3").split(",")) {
@@ -149,8 +156,6 @@ public final class FleetShapes {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
-    Harness.summary();
-    System.exit(0);
   }
 
   private static Node node(String url, String schema, String id) {
