@@ -330,10 +330,15 @@ public final class PostgresJournal implements Journal {
       if (created.isNew()) {
         OpenRequest fresh = new OpenRequest(created.id(), request.application(), created.createdAt(),
             created.seq(), OpenRequest.running(), true);
-        PgLog log = new PgLog(this, fresh, true, 1);
-        fresh.current = log;
-        opens.put(created.id(), fresh);
-        return log;
+        synchronized (opening) {
+          OpenRequest raced = opens.putIfAbsent(created.id(), fresh); // a repeat of it may have been loaded already
+          OpenRequest req = raced == null ? fresh : raced;
+          PgLog log = new PgLog(this, req, true, 1);
+          if (req.current == null) {
+            req.current = log;
+          }
+          return log;
+        }
       }
       if (created.keyHash() != null && request.idempotencyKey().isPresent() && !created.keyHash().equals(hash)) {
         String key = request.idempotencyKey().get();
@@ -402,6 +407,10 @@ public final class PostgresJournal implements Journal {
         }
         return Optional.of(log);
       }
+      OpenRequest old = opens.get(id);
+      if (old != null && old.current != null && old.current.epoch == taken.epoch && !old.current.fenced()) {
+        return Optional.of(new PgLog(this, old, false, taken.epoch)); // the lease this node already runs it under
+      }
       RequestInfo info = taken.row.info();
       OpenRequest req = new OpenRequest(id, info.application(), info.createdAt(), taken.row.seq(),
           OpenRequest.running(), false);
@@ -410,7 +419,7 @@ public final class PostgresJournal implements Journal {
       }
       PgLog log = new PgLog(this, req, false, taken.epoch);
       req.current = log;
-      OpenRequest old = opens.put(id, req);
+      opens.put(id, req);
       if (old != null && old.current != null) {
         old.current.fenceQuietly(); // this node took it again: the old log's records must not land
       }
@@ -445,6 +454,10 @@ public final class PostgresJournal implements Journal {
       boolean finished = row.info().state().finished();
       if (!finished && claimed != null && options.nodeId().equals(owner) && epoch == claimed) {
         c.commit();
+        return new Taken(row, epoch);
+      }
+      if (!finished && !replay && options.nodeId().equals(owner)) {
+        c.commit(); // a repeat of a request this node holds: the same lease, the same epoch
         return new Taken(row, epoch);
       }
       if (finished && !replay || !finished && owner != null && !owner.equals(options.nodeId()) && live) {

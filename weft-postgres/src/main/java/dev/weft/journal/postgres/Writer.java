@@ -158,6 +158,14 @@ final class Writer implements Runnable {
           }
         }
         batch = kept;
+        if (attempt >= 3 && !connectionProblem(e)) {
+          // The database is up but refuses this batch (a bug or a broken constraint, not an
+          // outage): retrying would stop every later write, so it is dropped, loudly.
+          long lost = batch.stream().filter(r -> r instanceof Rec.Logged).count();
+          PostgresJournal.LOG.log(System.Logger.Level.ERROR, "journal " + journal + ": the database refused a batch "
+              + attempt + " times; its " + lost + " records are dropped", e);
+          return new ArrayList<>();
+        }
         if (closing && attempt >= 3) {
           long lost = batch.stream().filter(r -> r instanceof Rec.Logged).count();
           PostgresJournal.LOG.log(System.Logger.Level.ERROR, "closing the journal " + journal + ": " + lost
@@ -187,6 +195,21 @@ final class Writer implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * Whether {@code e} says the connection or the server failed (SQLSTATE classes 08 connection,
+   * 57 operator intervention such as a shutdown, 53 insufficient resources), not the batch.
+   */
+  static boolean connectionProblem(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("08") || state.startsWith("57") || state.startsWith("53")
+            || state.startsWith("40"); // serialization failures and deadlocks: try again
+      }
+    }
+    return !(e instanceof RuntimeException); // no SQLSTATE: an I/O failure below the driver, or a bug here
   }
 
   static String oneLine(Throwable e) {
@@ -257,12 +280,13 @@ final class Writer implements Runnable {
     }
     Connection c = connection();
     // 1. new requests
-    Map<Rec.Create, Rec.Created> created = new HashMap<>();
+    List<Rec.Create> creates = new ArrayList<>();
     for (Rec r : batch) {
       if (r instanceof Rec.Create cr) {
-        created.put(cr, create(c, cr));
+        creates.add(cr);
       }
     }
+    Map<Rec.Create, Rec.Created> created = creates.isEmpty() ? Map.of() : create(c, creates);
     // 2. fencing: which logs still hold their requests
     Map<String, Long> held = held(c, batch);
     List<PgLog> lost = new ArrayList<>();
@@ -406,23 +430,47 @@ final class Writer implements Runnable {
     }
   }
 
-  private Rec.Created create(Connection c, Rec.Create cr) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO requests (id, application, input, idempotency_key, "
-        + "key_hash, state, owner, epoch, lease_expires_at) VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, 1, "
-        + "now() + ? * interval '1 millisecond') ON CONFLICT DO NOTHING RETURNING seq, created_at")) {
-      ps.setString(1, cr.id());
-      ps.setString(2, cr.application());
-      ps.setString(3, cr.inputJson());
-      ps.setString(4, cr.key());
-      ps.setString(5, cr.keyHash());
-      ps.setString(6, journal.nodeId());
-      ps.setLong(7, leaseMillis);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          return new Rec.Created(true, cr.id(), cr.application(), cr.keyHash(), rs.getLong(1), Reads.instant(rs, 2));
+  /** Inserts the new requests with one statement per 500; a conflict is looked up (an idempotent repeat). */
+  private Map<Rec.Create, Rec.Created> create(Connection c, List<Rec.Create> creates) throws SQLException {
+    Map<String, Rec.Created> inserted = new HashMap<>();
+    for (int from = 0; from < creates.size(); from += 500) {
+      List<Rec.Create> chunk = creates.subList(from, Math.min(creates.size(), from + 500));
+      StringBuilder sql = new StringBuilder("INSERT INTO requests (id, application, input, idempotency_key, key_hash, "
+          + "state, owner, epoch, lease_expires_at) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, ?, 'RUNNING', ?, 1, now() + ? * interval '1 millisecond')");
+      }
+      sql.append(" ON CONFLICT DO NOTHING RETURNING id, seq, created_at");
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        int p = 1;
+        for (Rec.Create cr : chunk) {
+          ps.setString(p++, cr.id());
+          ps.setString(p++, cr.application());
+          ps.setString(p++, cr.inputJson());
+          ps.setString(p++, cr.key());
+          ps.setString(p++, cr.keyHash());
+          ps.setString(p++, journal.nodeId());
+          ps.setLong(p++, leaseMillis);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            inserted.put(rs.getString(1), new Rec.Created(true, rs.getString(1), null, null, rs.getLong(2),
+                Reads.instant(rs, 3)));
+          }
         }
       }
     }
+    Map<Rec.Create, Rec.Created> out = new HashMap<>();
+    for (Rec.Create cr : creates) {
+      Rec.Created row = inserted.remove(cr.id()); // the first create of an id made it; a second is a repeat
+      out.put(cr, row != null
+          ? new Rec.Created(true, cr.id(), cr.application(), cr.keyHash(), row.seq(), row.createdAt())
+          : existing(c, cr));
+    }
+    return out;
+  }
+
+  private Rec.Created existing(Connection c, Rec.Create cr) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, application, key_hash, seq, created_at FROM requests "
         + "WHERE id = ? OR idempotency_key = ? ORDER BY (idempotency_key = ?) DESC NULLS LAST LIMIT 1")) {
       ps.setString(1, cr.id());
@@ -452,7 +500,7 @@ final class Writer implements Runnable {
       return out;
     }
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id, epoch FROM requests WHERE id = ANY(?) AND owner = ? AND state = 'RUNNING' FOR SHARE")) {
+        "SELECT id, epoch FROM requests WHERE id = ANY(?) AND owner = ? AND state = 'RUNNING' ORDER BY id FOR SHARE")) {
       Array array = c.createArrayOf("text", ids.toArray());
       ps.setArray(1, array);
       ps.setString(2, journal.nodeId());

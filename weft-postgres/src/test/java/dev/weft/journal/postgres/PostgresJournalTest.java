@@ -157,6 +157,41 @@ final class PostgresJournalTest {
   }
 
   @Test
+  void create_sameKeyFromManyThreadsOfOneNode_makesOneRequest_andNoLogIsFenced() throws Exception {
+    PostgresJournal a = open("node-a", Duration.ofSeconds(30));
+    List<String> lost = new CopyOnWriteArrayList<>();
+    a.onLeaseLost(lost::add);
+    NewRequest keyed = new NewRequest("same", "App.run", 1, int.class, Optional.of("same"));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<RequestLog> logs = new ArrayList<>();
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<RequestLog>> creating = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        creating.add(pool.submit(() -> {
+          go.await();
+          return a.create(keyed);
+        }));
+      }
+      go.countDown();
+      for (Future<RequestLog> f : creating) {
+        logs.add(f.get(30, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(logs).filteredOn(RequestLog::isNew).hasSize(1);
+    for (int i = 0; i < logs.size(); i++) {
+      logs.get(i).completed(ROOT.child(i, 'c', "App.step"), "App.step", i, int.class);
+    }
+    a.flush();
+
+    assertThat(lost).isEmpty();
+    assertThat(query("SELECT count(*) FROM calls WHERE request_id = ?", "same")).isEqualTo("8");
+    assertThat(query("SELECT epoch FROM requests WHERE id = ?", "same")).isEqualTo("1");
+  }
+
+  @Test
   void release_givesTheLeaseUp_soAnotherNodeClaimsAtOnce() {
     PostgresJournal a = open("node-a", Duration.ofSeconds(30));
     PostgresJournal b = open("node-b", Duration.ofSeconds(30));
