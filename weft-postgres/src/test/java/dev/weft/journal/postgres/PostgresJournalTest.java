@@ -265,6 +265,21 @@ final class PostgresJournalTest {
     assertThat(a.channel()).isEqualTo("weft_" + db.schema);
   }
 
+  @Test
+  void listen_afterItsConnectionIsKilled_reconnectsAndHearsLaterNotifications() throws Exception {
+    PostgresJournal a = open("node-a", Duration.ofSeconds(30));
+    Set<String> heard = ConcurrentHashMap.newKeySet();
+    try (AutoCloseable listening = a.listen(heard::add)) {
+      assertThat(query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query = ?",
+          "LISTEN " + a.channel())).isEqualTo("1");
+
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        a.publish("ping");
+        assertThat(heard).contains("ping");
+      });
+    }
+  }
+
   // ---------------------------------------------------------------------- outages and bad input
 
   @Test
