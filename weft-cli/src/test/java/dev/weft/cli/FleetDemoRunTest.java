@@ -28,13 +28,16 @@ final class FleetDemoRunTest {
 
     assertThat(exit).as(err.toString()).isZero();
     String text = out.toString();
-    assertThat(text).contains("accepted by node 1").containsPattern("node 1 had run \\d+ of 16 calls: killed it")
+    assertThat(text).contains("accepted by node 1").containsPattern("node 1 had run \\d+ of \\d+ calls: killed it")
         .contains("the request was finished by node 2")
         .contains("node 1 (journaled before the kill, replayed by node 2)");
     long byOne = text.lines().filter(l -> l.endsWith("replayed by node 2)")).count();
     long byTwo = text.lines().filter(l -> l.endsWith("  node 2")).count();
-    assertThat(byOne + byTwo).isEqualTo(16);
-    assertThat(byOne).as("node 1's journaled calls were not run again").isBetween(4L, 15L);
+    java.util.regex.Matcher documents = java.util.regex.Pattern.compile("(\\d+) documents, ").matcher(text);
+    assertThat(documents.find()).as(text).isTrue();
+    long total = Long.parseLong(documents.group(1));
+    assertThat(byOne + byTwo).as("one line per call").isEqualTo(total);
+    assertThat(byOne).as("node 1 ran about half, node 2 the rest").isBetween(total / 4, total - 1);
     System.out.println(text);
   }
 }
