@@ -153,6 +153,11 @@ public final class PostgresJournal implements Journal {
           Duration.ofDays(7));
     }
 
+    /** These options with {@code url}. */
+    public Options withUrl(String url) {
+      return new Options(url, schema, nodeId, leaseDuration, poolSize, batchSize, flushInterval, retention);
+    }
+
     /** These options with {@code schema}. */
     public Options withSchema(String schema) {
       return new Options(url, schema, nodeId, leaseDuration, poolSize, batchSize, flushInterval, retention);

@@ -145,6 +145,13 @@ final class Writer implements Runnable {
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly();
         closeConnection();
+        if (attempt == 1 && connectionProblem(e) && !closing) {
+          // Often a connection that died while idle (the server restarted, an idle timeout):
+          // try once more at once on a new one before anyone is told.
+          PostgresJournal.LOG.log(System.Logger.Level.INFO, "journal " + journal + ": the write connection failed ("
+              + oneLine(e) + "); reconnecting");
+          continue;
+        }
         JournalUnavailableException failure = new JournalUnavailableException("the journal " + journal
             + " cannot write to the database now: " + oneLine(e), e);
         journal.unavailable(failure);

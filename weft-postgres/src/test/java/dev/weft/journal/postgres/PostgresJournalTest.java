@@ -283,7 +283,7 @@ final class PostgresJournalTest {
   // ---------------------------------------------------------------------- outages and bad input
 
   @Test
-  void writerConnectionKilled_recordsAreRetriedOnANewConnection_nothingAcceptedIsLost() throws Exception {
+  void writerConnectionKilled_nextBatchGoesOnANewConnection_nothingAcceptedIsLostAndCreateSucceeds() throws Exception {
     PostgresJournal a = open("node-a", Duration.ofSeconds(30));
     RequestLog log = a.create(request("w-1"));
     int pid = a.writerBackendPid();
@@ -295,15 +295,37 @@ final class PostgresJournalTest {
     }
 
     log.completed(CHILD, "App.step", 41, int.class);
-    await().atMost(Duration.ofSeconds(30)).ignoreException(JournalUnavailableException.class)
-        .until(() -> {
-          a.flush();
-          return true;
-        });
+    assertThat(a.create(request("w-2")).isNew()).as("accepted on a new connection, no error").isTrue();
+    a.flush();
 
     assertThat(query("SELECT output FROM calls WHERE request_id = ?", "w-1")).isEqualTo("41");
     assertThat(a.writerBackendPid()).isNotEqualTo(pid);
-    assertThat(a.create(request("w-2")).isNew()).isTrue();
+  }
+
+  @Test
+  void databaseUnreachable_createThrowsJournalUnavailable_andQueuedRecordsLandOnceItIsBack() throws Exception {
+    try (TcpProxy proxy = new TcpProxy()) {
+      PostgresJournal a = PostgresJournal.open(db.options("node-a").withUrl(
+          "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?user=postgres"));
+      opened.add(a);
+      RequestLog log = a.create(request("u-1"));
+      a.flush();
+
+      proxy.cut();
+      log.completed(CHILD, "App.step", 5, int.class);
+      assertThatThrownBy(() -> a.create(request("u-2")))
+          .isInstanceOf(JournalUnavailableException.class)
+          .hasMessageContaining("cannot write to the database now");
+
+      proxy.restore();
+      await().atMost(Duration.ofSeconds(30)).ignoreException(JournalUnavailableException.class).until(() -> {
+        a.flush();
+        return true;
+      });
+      assertThat(query("SELECT output FROM calls WHERE request_id = ?", "u-1")).as("queued while down").isEqualTo("5");
+      assertThat(query("SELECT count(*) FROM requests WHERE id = ?", "u-2")).as("not accepted").isEqualTo("0");
+      assertThat(a.create(request("u-3")).isNew()).isTrue();
+    }
   }
 
   @Test
