@@ -88,7 +88,8 @@ public final class FleetNode implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     FleetNode node = new FleetNode(journal, runtime, applications, options);
     node.nodes.register(journal.nodeId(), options.address(), options.capacity(), journal.leaseDuration());
-    journal.onLeaseLost(node::leaseLost);
+    // The journal tells from its writer thread, which must not wait on the engine's cancellation.
+    journal.onLeaseLost(id -> Thread.ofVirtual().name("weft-fleet-lease-lost").start(() -> node.leaseLost(id)));
     node.thread.start();
     return node;
   }
