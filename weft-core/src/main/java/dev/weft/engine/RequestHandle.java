@@ -37,9 +37,12 @@ final class RequestHandle<R> implements Request<R> {
   /**
    * Gives the request up here: waiters get {@code reason} at once, then the run's calls are
    * cancelled; the engine records no end for it (the request is not over, it runs elsewhere).
-   * False if it had already finished here.
+   * False if it had already finished here, or was already abandoned.
    */
-  boolean abandon(RuntimeException reason) {
+  synchronized boolean abandon(RuntimeException reason) {
+    if (abandoned) {
+      return false; // already given up: a second reason changes nothing
+    }
     abandoned = true;
     if (!outcome.completeExceptionally(reason)) {
       abandoned = false; // it had finished here first: that outcome stands
