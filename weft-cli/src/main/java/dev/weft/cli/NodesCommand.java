@@ -82,19 +82,7 @@ final class NodesCommand implements Callable<Integer> {
           age(n.heartbeatAge()) + " ago", n.stoppedAt().isPresent() ? "stopped" : n.alive() ? "yes" : "NO",
           Integer.toString(n.leasesHeld())});
     }
-    int[] widths = new int[6];
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        widths[i] = Math.max(widths[i], r[i].length());
-      }
-    }
-    for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.length; i++) {
-        line.append(String.format(Locale.ROOT, "%-" + widths[i] + "s", r[i])).append(i < r.length - 1 ? "  " : "");
-      }
-      out.println(line.toString().stripTrailing());
-    }
+    RequestsCommand.printTable(out, rows);
   }
 
   static String age(Duration d) {

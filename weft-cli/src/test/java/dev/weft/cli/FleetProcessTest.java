@@ -259,7 +259,7 @@ final class FleetProcessTest {
     }
 
     Set<Integer> doneSoFar() throws IOException {
-      return indices(lines(), "done ");
+      return CrashRecoveryTest.indices(lines(), "done ");
     }
 
     void awaitDone(int count) {
@@ -277,7 +277,7 @@ final class FleetProcessTest {
           + "AND function = 'CrashApp.child' AND state = 'SUCCEEDED'", key)) {
         committed.add(WeftClient.parse(row[0]).get(0).path("index").asInt());
       }
-      Kill kill = new Kill(at, lines.size(), indices(lines, "done "), committed);
+      Kill kill = new Kill(at, lines.size(), CrashRecoveryTest.indices(lines, "done "), committed);
       kills.add(kill);
       return kill;
     }
@@ -291,7 +291,7 @@ final class FleetProcessTest {
       Set<Integer> redone = new TreeSet<>();
       for (Kill kill : kills) {
         assertThat(kill.done()).as("a child's output is committed only after it returned").containsAll(kill.committed());
-        Set<Integer> startedAfter = indices(all.subList(kill.lines(), all.size()), "start ");
+        Set<Integer> startedAfter = CrashRecoveryTest.indices(all.subList(kill.lines(), all.size()), "start ");
         Set<Integer> rerunAfterCommit = new TreeSet<>(startedAfter);
         rerunAfterCommit.retainAll(kill.committed());
         assertThat(rerunAfterCommit).as("children run again although their output was committed").isEmpty();
@@ -300,15 +300,5 @@ final class FleetProcessTest {
       }
       return redone;
     }
-  }
-
-  private static Set<Integer> indices(List<String> lines, String prefix) {
-    Set<Integer> out = new TreeSet<>();
-    for (String line : lines) {
-      if (line.startsWith(prefix)) {
-        out.add(Integer.parseInt(line.split(" ")[1]));
-      }
-    }
-    return out;
   }
 }

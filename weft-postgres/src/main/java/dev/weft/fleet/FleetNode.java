@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A failed tick (PostgreSQL restarting, say) is logged once per outage and retried at the next
  * tick; the node never stops by itself. Thread-safe; {@link #close()} blocks until the tick in
- * progress (if any) has ended, at most one statement timeout.
+ * progress (if any) has ended: a tick against an unreachable PostgreSQL gives up after the
+ * journal pool's connection timeout (5 s).
  */
 public final class FleetNode implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("dev.weft.fleet");
