@@ -83,7 +83,7 @@ final class PgLog implements RequestLog {
     if (recorded instanceof OpenRequest.Pending pending) {
       json = pending.json;
     } else {
-      Optional<String> committed = journal.reads().callOutput(req.id, Hex.of(call));
+      Optional<String> committed = journal.reads().callOutput(req.id, call.toString());
       if (committed.isEmpty()) {
         return Optional.empty();
       }
@@ -92,7 +92,7 @@ final class PgLog implements RequestLog {
     try {
       return Optional.of(new Recorded(PostgresJournal.CODEC.decode(json, declared)));
     } catch (TransportException | UsageException e) {
-      PostgresJournal.LOG.log(System.Logger.Level.WARNING, "journal: the recorded output of call " + Hex.of(call)
+      PostgresJournal.LOG.log(System.Logger.Level.WARNING, "journal: the recorded output of call " + call
           + " of request " + req.id + " does not read as " + declared.getTypeName() + " (" + e.getMessage()
           + "); the call runs again");
       return Optional.empty();
@@ -122,7 +122,8 @@ final class PgLog implements RequestLog {
       return;
     }
     req.outputs.remove(call); // it runs again: whatever was recorded did not serve
-    journal.enqueue(new Rec.Started(this, call, Hex.of(call), parent.map(Hex::of).orElse(null), function, argsJson));
+    journal.enqueue(new Rec.Started(this, call, call.toString(), parent.map(DurableId::toString).orElse(null),
+        function, argsJson));
   }
 
   @Override
@@ -138,12 +139,12 @@ final class PgLog implements RequestLog {
     } catch (RuntimeException e) {
       journal.warnOnce(function, "output", e);
       req.outputs.remove(call);
-      journal.enqueue(new Rec.Completed(this, call, Hex.of(call), function, null, PostgresJournal.errorJson(e), null));
+      journal.enqueue(new Rec.Completed(this, call, call.toString(), function, null, PostgresJournal.errorJson(e), null));
       return;
     }
     OpenRequest.Pending pending = new OpenRequest.Pending(json);
     req.outputs.put(call, pending);
-    journal.enqueue(new Rec.Completed(this, call, Hex.of(call), function, json, null, pending));
+    journal.enqueue(new Rec.Completed(this, call, call.toString(), function, json, null, pending));
   }
 
   @Override
@@ -154,7 +155,7 @@ final class PgLog implements RequestLog {
       return;
     }
     int total = req.failures.merge(call, 1, Integer::sum);
-    journal.enqueue(new Rec.AttemptFailed(this, call, Hex.of(call), function, PostgresJournal.errorJson(failure),
+    journal.enqueue(new Rec.AttemptFailed(this, call, call.toString(), function, PostgresJournal.errorJson(failure),
         willRetry, total));
   }
 

@@ -488,7 +488,7 @@ public final class PostgresJournal implements Journal {
         try (PreparedStatement ps = c.prepareStatement("UPDATE calls SET state = 'RUNNING', output = NULL, "
             + "finished_at = NULL WHERE request_id = ? AND durable_id = ?")) {
           ps.setString(1, id);
-          ps.setString(2, Hex.of(DurableId.root(row.info().application())));
+          ps.setString(2, DurableId.root(row.info().application()).toString());
           ps.executeUpdate();
         }
       }
