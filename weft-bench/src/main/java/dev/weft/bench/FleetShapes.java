@@ -5,7 +5,11 @@ import dev.weft.Fn1;
 import dev.weft.Function;
 import dev.weft.Weft;
 import dev.weft.WeftRuntime;
+import dev.weft.journal.Journal;
 import dev.weft.journal.postgres.PostgresJournal;
+import dev.weft.journal.sqlite.SqliteJournal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -37,8 +41,10 @@ import java.util.stream.IntStream;
  *     -cp weft-bench/target/benchmarks.jar dev.weft.bench.FleetShapes
  * }</pre>
  *
- * <p>Options: those of {@link Harness}, plus {@code -Ddb=<url>} and {@code -Dnodes=1,2,3} (the node
- * counts of the extra throughput rows; empty for none).
+ * <p>Options: those of {@link Harness}, plus {@code -Ddb=<url>}, {@code -Dnodes=1,2,3} (the node
+ * counts of the extra throughput rows; empty for none) and {@code -Dbaseline=sqlite|none} (shapes
+ * (a) and (b) on the embedded SQLite journal in the same run, to tell the database's cost from the
+ * machine's load).
  */
 public final class FleetShapes {
   private FleetShapes() {}
@@ -91,8 +97,11 @@ public final class FleetShapes {
   private static final Fn1<Integer, Long> THROUGHPUT = Weft.fn(FleetShapes::throughputSteps);
   private static final Fn1<Integer, Long> FAN_OUT = Weft.fn(FleetShapes::fanOut);
 
-  /** One node: a journal of its own (own node id, own writer and pool) and a runtime on it. */
-  private record Node(PostgresJournal journal, WeftRuntime runtime) implements AutoCloseable {
+  /**
+   * One node: a journal of its own (own node id, own writer and pool) and a runtime on it;
+   * {@code flush} waits for the journal's queued records.
+   */
+  private record Node(Journal journal, Runnable flush, WeftRuntime runtime) implements AutoCloseable {
     @Override
     public void close() {
       runtime.close();
@@ -156,18 +165,44 @@ public final class FleetShapes {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
+    if (!"none".equals(System.getProperty("baseline", "sqlite"))) {
+      sqliteBaseline();
+    }
   }
 
   private static Node node(String url, String schema, String id) {
     PostgresJournal journal = PostgresJournal.open(PostgresJournal.Options.defaults(url).withSchema(schema)
         .withNodeId(id).withPoolSize(Math.max(4, Harness.CLIENTS)));
-    return new Node(journal, WeftRuntime.builder().journal(journal).build());
+    return new Node(journal, journal::flush, WeftRuntime.builder().journal(journal).build());
+  }
+
+  /**
+   * The baseline in the same run ({@code -Dbaseline=sqlite}, the default; {@code none} skips it):
+   * shapes (a) and (b) on the embedded SQLite journal, on this machine's disk, flushed the same way.
+   */
+  private static void sqliteBaseline() throws Exception {
+    Path dir = Files.createTempDirectory("weft-fleet-shapes");
+    SqliteJournal journal = SqliteJournal.open(dir.resolve("journal.db"));
+    try (Node node = new Node(journal, journal::flush, WeftRuntime.builder().journal(journal).build())) {
+      if (Harness.wants("latency")) {
+        Harness.latency("Weft (SqliteJournal, baseline)", i -> run(node, LATENCY, i),
+            i -> i + (long) Harness.LAT_STEPS);
+      }
+      if (Harness.wants("throughput")) {
+        Harness.throughput("Weft (SqliteJournal, baseline)", i -> run(node, THROUGHPUT, i),
+            i -> i + (long) Harness.STEPS);
+      }
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
   }
 
   /** Submits, waits for the result, then for the commit of the finish. */
   private static long run(Node node, Fn1<Integer, Long> app, int input) {
     long out = node.runtime().submit(app, input).result();
-    node.journal().flush();
+    node.flush().run();
     return out;
   }
 
