@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Each transaction: inserts the batch's new requests; checks, under {@code FOR SHARE}, that
  * this node still holds every other request the batch touches at the epoch of the log each record
  * came from, and drops the records of any it does not (fencing: the log is marked fenced and the
- * lease-lost listeners told); writes all call records as one multi-row upsert per 1,000 calls
+ * lease-lost listeners told); writes all call records as one upsert of arrays (unnest) per 10,000 calls
  * (a call's records of one batch fold into one row); updates progress and finishes; queues the
  * {@code NOTIFY}s, which PostgreSQL delivers at the commit. After the commit it completes waiters
  * and marks overlay entries committed. A failed batch is rolled back; the creates and flushes
@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * 1 s), on a new connection, until it commits. Only at close does it give up, after three tries.
  */
 final class Writer implements Runnable {
-  private static final int CALLS_PER_STATEMENT = 1_000;
+  private static final int CALLS_PER_STATEMENT = 10_000;
   private static final int PURGE_CHUNK = 500;
 
   private final PostgresJournal journal;
@@ -437,28 +437,38 @@ final class Writer implements Runnable {
     }
   }
 
-  /** Inserts the new requests with one statement per 500; a conflict is looked up (an idempotent repeat). */
+  /** Inserts the new requests in one statement; a conflict is looked up (an idempotent repeat). */
   private Map<Rec.Create, Rec.Created> create(Connection c, List<Rec.Create> creates) throws SQLException {
     Map<String, Rec.Created> inserted = new HashMap<>();
-    for (int from = 0; from < creates.size(); from += 500) {
-      List<Rec.Create> chunk = creates.subList(from, Math.min(creates.size(), from + 500));
-      StringBuilder sql = new StringBuilder("INSERT INTO requests (id, application, input, idempotency_key, key_hash, "
-          + "state, owner, epoch, lease_expires_at) VALUES ");
-      for (int i = 0; i < chunk.size(); i++) {
-        sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, ?, 'RUNNING', ?, 1, now() + ? * interval '1 millisecond')");
+    for (int from = 0; from < creates.size(); from += 5_000) {
+      List<Rec.Create> chunk = creates.subList(from, Math.min(creates.size(), from + 5_000));
+      int n = chunk.size();
+      String[] ids = new String[n];
+      String[] applications = new String[n];
+      String[] inputs = new String[n];
+      String[] keys = new String[n];
+      String[] hashes = new String[n];
+      for (int i = 0; i < n; i++) {
+        Rec.Create cr = chunk.get(i);
+        ids[i] = cr.id();
+        applications[i] = cr.application();
+        inputs[i] = cr.inputJson();
+        keys[i] = cr.key();
+        hashes[i] = cr.keyHash();
       }
-      sql.append(" ON CONFLICT DO NOTHING RETURNING id, seq, created_at");
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        int p = 1;
-        for (Rec.Create cr : chunk) {
-          ps.setString(p++, cr.id());
-          ps.setString(p++, cr.application());
-          ps.setString(p++, cr.inputJson());
-          ps.setString(p++, cr.key());
-          ps.setString(p++, cr.keyHash());
-          ps.setString(p++, journal.nodeId());
-          ps.setLong(p++, leaseMillis);
-        }
+      // One statement text for any number of rows (arrays), so it is planned once per connection.
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO requests (id, application, input, idempotency_key, "
+          + "key_hash, state, owner, epoch, lease_expires_at) SELECT u.id, u.application, u.input, u.key, u.hash, "
+          + "'RUNNING', ?, 1, now() + ? * interval '1 millisecond' FROM unnest(?::text[], ?::text[], ?::text[], "
+          + "?::text[], ?::text[]) WITH ORDINALITY AS u(id, application, input, key, hash, n) ORDER BY u.n "
+          + "ON CONFLICT DO NOTHING RETURNING id, seq, created_at")) {
+        ps.setString(1, journal.nodeId());
+        ps.setLong(2, leaseMillis);
+        ps.setArray(3, c.createArrayOf("text", ids));
+        ps.setArray(4, c.createArrayOf("text", applications));
+        ps.setArray(5, c.createArrayOf("text", inputs));
+        ps.setArray(6, c.createArrayOf("text", keys));
+        ps.setArray(7, c.createArrayOf("text", hashes));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             inserted.put(rs.getString(1), new Rec.Created(true, rs.getString(1), null, null, rs.getLong(2),
@@ -520,40 +530,72 @@ final class Writer implements Runnable {
     return out;
   }
 
+  /**
+   * The calls upsert: one statement text whatever the number of rows (the rows travel as arrays),
+   * so the driver prepares it once per connection and the server plans it once, instead of
+   * parsing a VALUES list of a new length for every batch.
+   */
+  private static final String UPSERT_CALLS = """
+      INSERT INTO calls AS c (request_id, durable_id, parent_id, function, arguments, state, failed_attempts,
+          output, error, started_at, finished_at)
+      SELECT u.request_id, u.durable_id, u.parent_id, u.function, u.arguments, u.state, u.failed_attempts,
+          u.output, u.error, CASE WHEN u.started THEN now() END, CASE WHEN u.finished THEN now() END
+      FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
+          ?::text[], ?::bool[], ?::bool[])
+        AS u(request_id, durable_id, parent_id, function, arguments, state, failed_attempts, output, error,
+          started, finished)
+      ON CONFLICT (request_id, durable_id) DO UPDATE SET
+        parent_id = coalesce(EXCLUDED.parent_id, c.parent_id),
+        function = EXCLUDED.function,
+        arguments = coalesce(EXCLUDED.arguments, c.arguments),
+        state = EXCLUDED.state,
+        failed_attempts = greatest(EXCLUDED.failed_attempts, c.failed_attempts),
+        output = EXCLUDED.output,
+        error = coalesce(EXCLUDED.error, c.error),
+        started_at = coalesce(EXCLUDED.started_at, c.started_at),
+        finished_at = EXCLUDED.finished_at""";
+
   private void writeCalls(Connection c, List<CallRow> rows) throws SQLException {
     for (int from = 0; from < rows.size(); from += CALLS_PER_STATEMENT) {
       List<CallRow> chunk = rows.subList(from, Math.min(rows.size(), from + CALLS_PER_STATEMENT));
-      StringBuilder sql = new StringBuilder("INSERT INTO calls AS c (request_id, durable_id, parent_id, function, "
-          + "arguments, state, failed_attempts, output, error, started_at, finished_at) VALUES ");
-      for (int i = 0; i < chunk.size(); i++) {
-        sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?,?,?,CASE WHEN ? THEN now() END,CASE WHEN ? THEN now() END)");
+      int n = chunk.size();
+      String[] requestIds = new String[n];
+      String[] durableIds = new String[n];
+      String[] parents = new String[n];
+      String[] functions = new String[n];
+      String[] arguments = new String[n];
+      String[] states = new String[n];
+      Integer[] failed = new Integer[n];
+      String[] outputs = new String[n];
+      String[] errors = new String[n];
+      Boolean[] started = new Boolean[n];
+      Boolean[] finished = new Boolean[n];
+      for (int i = 0; i < n; i++) {
+        CallRow row = chunk.get(i);
+        requestIds[i] = row.requestId;
+        durableIds[i] = row.callHex;
+        parents[i] = row.parentHex;
+        functions[i] = row.function;
+        arguments[i] = row.argsJson;
+        states[i] = row.state;
+        failed[i] = row.failed;
+        outputs[i] = row.output;
+        errors[i] = row.error;
+        started[i] = row.started;
+        finished[i] = row.finished;
       }
-      sql.append("""
-           ON CONFLICT (request_id, durable_id) DO UPDATE SET
-            parent_id = coalesce(EXCLUDED.parent_id, c.parent_id),
-            function = EXCLUDED.function,
-            arguments = coalesce(EXCLUDED.arguments, c.arguments),
-            state = EXCLUDED.state,
-            failed_attempts = greatest(EXCLUDED.failed_attempts, c.failed_attempts),
-            output = EXCLUDED.output,
-            error = coalesce(EXCLUDED.error, c.error),
-            started_at = coalesce(EXCLUDED.started_at, c.started_at),
-            finished_at = EXCLUDED.finished_at""");
-      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-        int p = 1;
-        for (CallRow row : chunk) {
-          ps.setString(p++, row.requestId);
-          ps.setString(p++, row.callHex);
-          ps.setString(p++, row.parentHex);
-          ps.setString(p++, row.function);
-          ps.setString(p++, row.argsJson);
-          ps.setString(p++, row.state);
-          ps.setInt(p++, row.failed);
-          ps.setString(p++, row.output);
-          ps.setString(p++, row.error);
-          ps.setBoolean(p++, row.started);
-          ps.setBoolean(p++, row.finished);
-        }
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_CALLS)) {
+        ps.setArray(1, c.createArrayOf("text", requestIds));
+        ps.setArray(2, c.createArrayOf("text", durableIds));
+        ps.setArray(3, c.createArrayOf("text", parents));
+        ps.setArray(4, c.createArrayOf("text", functions));
+        ps.setArray(5, c.createArrayOf("text", arguments));
+        ps.setArray(6, c.createArrayOf("text", states));
+        ps.setArray(7, c.createArrayOf("int4", failed));
+        ps.setArray(8, c.createArrayOf("text", outputs));
+        ps.setArray(9, c.createArrayOf("text", errors));
+        ps.setArray(10, c.createArrayOf("bool", started));
+        ps.setArray(11, c.createArrayOf("bool", finished));
         ps.executeUpdate();
       }
     }
