@@ -182,7 +182,7 @@ final class FleetDemoRun {
         Path stderr = Files.createTempFile("weft-demo-node-" + number + "-", ".log");
         Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
             System.getProperty("java.class.path"), WeftCli.class.getName(), "server", "--port", "0",
-            "--db", db, "--db-schema", schema, "--lease", LEASE.toSeconds() + "s")
+            "--db", db, "--schema", schema, "--lease", LEASE.toSeconds() + "s")
             .redirectError(stderr.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
             .start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

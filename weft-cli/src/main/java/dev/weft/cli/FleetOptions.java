@@ -23,7 +23,7 @@ final class FleetOptions {
   String db;
 
   @Option(
-      names = "--db-schema",
+      names = "--schema",
       paramLabel = "<name>",
       defaultValue = "weft",
       description = "The PostgreSQL schema of the journal and the fleet, created if missing (default: ${DEFAULT-VALUE}).")
@@ -31,7 +31,7 @@ final class FleetOptions {
 
   @Option(
       names = "--lease",
-      paramLabel = "<duration>",
+      paramLabel = "<time>",
       defaultValue = "10s",
       converter = DurationConverter.class,
       description = "With --db: how long a node holds a request without renewing it; a dead or stalled node's "

@@ -41,7 +41,7 @@ final class NodesCommand implements Callable<Integer> {
   private String db;
 
   @Option(
-      names = "--db-schema",
+      names = "--schema",
       paramLabel = "<name>",
       defaultValue = "weft",
       description = "The fleet's schema (default: ${DEFAULT-VALUE}).")

@@ -40,7 +40,7 @@ final class Fleet implements AutoCloseable {
 
   /** Starts one more node and waits until it listens. */
   ServerProcess start(String... extra) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>(List.of("--db", URL, "--db-schema", schema,
+    List<String> args = new ArrayList<>(List.of("--db", URL, "--schema", schema,
         "--lease", lease.toMillis() + "ms"));
     args.addAll(List.of(extra));
     ServerProcess node = ServerProcess.start(dir.resolve("unused-data"), args.toArray(String[]::new));

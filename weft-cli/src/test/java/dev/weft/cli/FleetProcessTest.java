@@ -73,7 +73,7 @@ final class FleetProcessTest {
       Set<Long> pids = new TreeSet<>();
       byRequest.values().forEach(l -> l.forEach(s -> pids.add(s[2])));
       assertThat(pids).as("all three nodes ran requests").hasSize(3);
-      Cli.Result listed = Cli.run("nodes", "--db", Fleet.URL, "--db-schema", fleet.schema);
+      Cli.Result listed = Cli.run("nodes", "--db", Fleet.URL, "--schema", fleet.schema);
       assertThat(listed.exitCode()).as(listed.err()).isZero();
       assertThat(listed.out().lines().filter(l -> l.contains(" yes ")).count()).as(listed.out()).isEqualTo(3);
       System.out.printf("FleetProcessTest: 300 requests on 3 nodes in %d ms; %d ran more than once%n", millis, runTwice);
@@ -101,7 +101,7 @@ final class FleetProcessTest {
       String finisher = takers.get(0);
       assertThat(tookMillis).as("finished after the kill within lease (%s) + 2 s", LEASE)
           .isLessThan(LEASE.toMillis() + 2_000);
-      Cli.Result listed = Cli.run("nodes", "--db", Fleet.URL, "--db-schema", fleet.schema);
+      Cli.Result listed = Cli.run("nodes", "--db", Fleet.URL, "--schema", fleet.schema);
       assertThat(listed.out()).as("the killed node is listed as not alive once its heartbeat is older than the lease")
           .containsPattern(java.util.regex.Pattern.quote(nodeId(nodes.get(0))) + " .* NO ");
       System.out.printf("FleetProcessTest: killed the node after %d of %d children done (%d committed); node %s "
