@@ -83,6 +83,24 @@ public final class WeftRuntime implements AutoCloseable {
     return engine.resumeUnfinished(name -> applications.find(name).map(Applications.Entry::handle));
   }
 
+  /**
+   * Stops running request {@code requestId} in this runtime without recording an end, because
+   * the request goes on somewhere else (another node of a fleet took it over). Returns whether it
+   * was running here; never blocks.
+   *
+   * <p>What this runtime's {@link Request} handle of it shows afterwards: {@link Request#result()}
+   * throws {@code reason} at once (to every waiter, present and future); {@link Request#done()}
+   * stays false and {@link Request#state()} stays {@link RequestState#RUNNING}, since the request
+   * has not finished; {@link #running} no longer finds it. Its calls are cancelled as by
+   * {@link Request#cancel()}, but the journal is not told the request ended: only the process
+   * that runs it now records its end.
+   */
+  public boolean abandon(String requestId, RuntimeException reason) {
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(reason, "reason");
+    return engine.abandon(requestId, reason);
+  }
+
   /** The request with this id, if it is running in this runtime. */
   public Optional<Request<?>> running(String requestId) {
     return engine.running(requestId);

@@ -305,6 +305,37 @@ final class RequestTest {
   }
 
   @Test
+  void abandon_runningRequest_waiterGetsReasonAndJournalStillHasItRunning() throws InterruptedException {
+    dev.weft.journal.InMemoryJournal journal = new dev.weft.journal.InMemoryJournal();
+    runtime = WeftRuntime.builder().eventLoops(1).journal(journal).build();
+    Request<Integer> request = runtime.submit(Weft.fn(RequestTest::blocksUntilReleased), 1);
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    IllegalStateException moved = new IllegalStateException("runs elsewhere now");
+
+    assertThat(runtime.abandon(request.id(), moved)).isTrue();
+
+    assertThatThrownBy(request::result).isSameAs(moved);
+    assertThat(interrupted.await(30, TimeUnit.SECONDS)).as("its calls were cancelled").isTrue();
+    assertThat(request.done()).as("not finished: it goes on elsewhere").isFalse();
+    assertThat(request.state()).isEqualTo(RequestState.RUNNING);
+    await().atMost(Duration.ofSeconds(30)).until(() -> runtime.running(request.id()).isEmpty());
+    assertThat(journal.info(request.id()).orElseThrow().state()).as("no end recorded").isEqualTo(RequestState.RUNNING);
+    assertThat(runtime.abandon(request.id(), moved)).as("no longer running here").isFalse();
+  }
+
+  @Test
+  void abandon_finishedRequest_keepsItsOutcome() {
+    runtime = WeftRuntime.builder().eventLoops(1).build();
+    Request<String> request = runtime.submit(Weft.fn(RequestTest::greet), "ann");
+    assertThat(request.result()).isEqualTo("hello ann");
+
+    assertThat(runtime.abandon(request.id(), new IllegalStateException("late"))).isFalse();
+
+    assertThat(request.state()).isEqualTo(RequestState.SUCCEEDED);
+    assertThat(request.done()).isTrue();
+  }
+
+  @Test
   void failure_customRuntimeException_reachesCallerWithTypeMessageAndStack() {
     Request<Integer> request = Weft.submit(Weft.fn(RequestTest::callsThrowingChild), 9);
 

@@ -62,13 +62,21 @@ final class DemoCommand implements Callable<Integer> {
       + "from the class path's corpus/<name>/ (default: ${DEFAULT-VALUE}, the one shipped).")
   private String corpus;
 
+  @Option(names = "--db", paramLabel = "<url>", description = "Run the fleet demo instead: two local nodes on this "
+      + "PostgreSQL database (postgresql://host:5432/db?user=u), the one running the request killed half-way, the other "
+      + "finishing it; shows which node ran which call. Uses the schema " + FleetDemoRun.SCHEMA + ".")
+  private String db;
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     if (top < 1 || top > 50) {
       throw CommandFailure.usage("--top must be 1..50, was " + top);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (db != null && !db.isBlank()) {
+      return FleetDemoRun.run(db.strip(), FleetDemoRun.SCHEMA, corpus, 300, out, err);
+    }
     boolean temporary = data == null;
     Path dir = temporary ? Files.createTempDirectory("weft-demo-") : data.toAbsolutePath();
     try {

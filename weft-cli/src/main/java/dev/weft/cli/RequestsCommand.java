@@ -167,7 +167,8 @@ final class RequestsCommand implements Callable<Integer> {
     return total > 0 ? text + String.format(Locale.ROOT, " (%d%%)", Math.round(100 * Math.min(1, current / total))) : text;
   }
 
-  private static void printTable(PrintWriter out, List<String[]> rows) {
+  /** Left-aligned columns two spaces apart, the first row the header; flushes. */
+  static void printTable(PrintWriter out, List<String[]> rows) {
     int[] widths = new int[rows.get(0).length];
     for (String[] row : rows) {
       for (int i = 0; i < row.length; i++) {

@@ -137,6 +137,10 @@ final class ServerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   private Duration retention;
 
+  /** --db and its companions: a fleet node on PostgreSQL instead of SQLite. */
+  @picocli.CommandLine.Mixin
+  private FleetOptions fleet = new FleetOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     if (port < 0 || port > 65535) {
@@ -145,7 +149,9 @@ final class ServerCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path journalFile = data.resolve(JOURNAL_FILE).toAbsolutePath().normalize();
-    err.println("weft server: data directory " + journalFile.getParent());
+    if (fleet.url().isEmpty()) {
+      err.println("weft server: data directory " + journalFile.getParent());
+    }
     Optional<String> bearer = bearerToken(err);
 
     long scanStart = System.nanoTime();
@@ -168,6 +174,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     err.flush();
 
+    if (fleet.url().isPresent()) {
+      return FleetServer.run(fleet, fleet.url().get(), host, port, bearer.orElse(null), retention, apps, out, err);
+    }
     try {
       Files.createDirectories(journalFile.getParent());
     } catch (IOException e) {

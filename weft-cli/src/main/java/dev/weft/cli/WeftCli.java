@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       DemoCommand.class,
       ServerCommand.class,
       JournalCommand.class,
+      NodesCommand.class,
       InvokeCommand.class,
       RequestsCommand.class,
       ApplicationsCommand.class,

@@ -249,7 +249,8 @@ final class CrashRecoveryTest {
     }
   }
 
-  private static Set<Integer> indices(List<String> lines, String prefix) {
+  /** The indices of the lines that start with {@code prefix} ({@code start 7 ...}: 7). */
+  static Set<Integer> indices(List<String> lines, String prefix) {
     Set<Integer> out = new TreeSet<>();
     for (String line : lines) {
       if (line.startsWith(prefix)) {

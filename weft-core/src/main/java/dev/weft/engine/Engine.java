@@ -123,6 +123,18 @@ public final class Engine {
     return Optional.of(start(spec, log.get(), input, true));
   }
 
+  /**
+   * Stops running request {@code id} here without recording an end: see {@code WeftRuntime.abandon}.
+   * Returns whether it was running here (and had not finished).
+   */
+  public boolean abandon(String id, RuntimeException reason) {
+    RequestHandle<?> live = running.get(id);
+    if (live == null) {
+      return false;
+    }
+    return live.abandon(reason);
+  }
+
   /** The request with this id if it runs in this engine now. */
   public Optional<Request<?>> running(String id) {
     return Optional.ofNullable(running.get(id));
@@ -161,7 +173,9 @@ public final class Engine {
       RequestState state = failure == null ? RequestState.SUCCEEDED
           : root.result.isCancelled() ? RequestState.CANCELLED : RequestState.FAILED;
       try {
-        log.finished(state, v, def.outputType(), Optional.ofNullable(failure));
+        if (!handle.abandoned()) { // an abandoned run belongs to another process now: it records nothing
+          log.finished(state, v, def.outputType(), Optional.ofNullable(failure));
+        }
       } catch (Throwable t) {
         Threads.log().log(System.Logger.Level.ERROR, "could not journal the end of request " + log.requestId(), t);
       } finally {

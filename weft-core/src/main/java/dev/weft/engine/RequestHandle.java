@@ -28,6 +28,31 @@ final class RequestHandle<R> implements Request<R> {
     this.root = root;
   }
 
+  /** Set once the run was abandoned: the request goes on elsewhere, this handle no longer follows it. */
+  private volatile boolean abandoned;
+
+  boolean abandoned() {
+    return abandoned;
+  }
+
+  /**
+   * Gives the request up here: waiters get {@code reason} at once, then the run's calls are
+   * cancelled; the engine records no end for it (the request is not over, it runs elsewhere).
+   * False if it had already finished here, or was already abandoned.
+   */
+  synchronized boolean abandon(RuntimeException reason) {
+    if (abandoned) {
+      return false; // already given up: a second reason changes nothing
+    }
+    abandoned = true;
+    if (!outcome.completeExceptionally(reason)) {
+      abandoned = false; // it had finished here first: that outcome stands
+      return false;
+    }
+    root.cancel();
+    return true;
+  }
+
   void finished(R value, Throwable failure) {
     if (failure == null) {
       outcome.complete(value);
@@ -71,12 +96,12 @@ final class RequestHandle<R> implements Request<R> {
 
   @Override
   public boolean done() {
-    return outcome.isDone();
+    return outcome.isDone() && !abandoned;
   }
 
   @Override
   public RequestState state() {
-    if (!outcome.isDone()) {
+    if (!outcome.isDone() || abandoned) {
       return RequestState.RUNNING;
     }
     if (root.result.isCancelled()) {

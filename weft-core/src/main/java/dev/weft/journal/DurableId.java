@@ -33,11 +33,23 @@ public record DurableId(long hi, long lo) {
     return new DurableId(h, l);
   }
 
-  /** 32 lowercase hex digits. */
+  /** 32 lowercase hex digits. Written by hand: journals call it for every call they record. */
   @Override
   public String toString() {
-    return String.format("%016x%016x", hi, lo);
+    char[] out = new char[32];
+    hex(out, 0, hi);
+    hex(out, 16, lo);
+    return new String(out);
   }
+
+  private static void hex(char[] out, int at, long v) {
+    for (int i = 15; i >= 0; i--) {
+      out[at + i] = HEX_DIGITS[(int) (v & 0xF)];
+      v >>>= 4;
+    }
+  }
+
+  private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
   /** Parses {@link #toString()}'s form. */
   public static DurableId parse(String hex) {

@@ -28,6 +28,14 @@ final class DurableIdTest {
   }
 
   @Test
+  void toString_isBothHalvesAsSixteenLowercaseHexDigits() {
+    for (DurableId id : new DurableId[] {new DurableId(0, 0), new DurableId(-1, 1), new DurableId(0x0123456789abcdefL,
+        Long.MIN_VALUE), DurableId.root("App.run").child(3, 'c', "App.step")}) {
+      assertThat(id.toString()).isEqualTo(String.format("%016x%016x", id.hi(), id.lo()));
+    }
+  }
+
+  @Test
   void toString_roundTrips() {
     DurableId id = DurableId.root("x").child(3, 'c', "y");
     assertThat(id.toString()).hasSize(32);

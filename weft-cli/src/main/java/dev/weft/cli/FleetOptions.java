@@ -1,0 +1,88 @@
+package dev.weft.cli;
+
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that make {@code weft server} (and {@code weft demo}) a node of a fleet on
+ * PostgreSQL instead of a single server on SQLite; mixed into those commands. Nothing here is
+ * used unless {@code --db} (or {@code $WEFT_DB}) is given.
+ */
+final class FleetOptions {
+  /** The shortest lease accepted: renewals go out every third of it. */
+  static final Duration MIN_LEASE = Duration.ofMillis(300);
+
+  @Option(
+      names = "--db",
+      paramLabel = "<url>",
+      defaultValue = "${env:WEFT_DB}",
+      description = "Run as a node of a fleet on this PostgreSQL database instead of on SQLite (--data is then "
+          + "unused): postgresql://host:5432/db?user=u or jdbc:postgresql://... (default: $WEFT_DB). "
+          + "Nodes on one database share requests; see docs/FLEET.md.")
+  String db;
+
+  @Option(
+      names = "--schema",
+      paramLabel = "<name>",
+      defaultValue = "weft",
+      description = "The PostgreSQL schema of the journal and the fleet, created if missing (default: ${DEFAULT-VALUE}).")
+  String schema;
+
+  @Option(
+      names = "--lease",
+      paramLabel = "<time>",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "With --db: how long a node holds a request without renewing it; a dead or stalled node's "
+          + "requests move to another node after this (default: ${DEFAULT-VALUE}, at least 300ms).")
+  Duration lease;
+
+  @Option(
+      names = "--capacity",
+      paramLabel = "<n>",
+      defaultValue = "64",
+      description = "With --db: the most requests this node runs at once that it takes over from other nodes "
+          + "(default: ${DEFAULT-VALUE}).")
+  int capacity;
+
+  @Option(
+      names = "--node-id",
+      paramLabel = "<id>",
+      description = "With --db: this node's id in the fleet (default: <host name>-<process id>).")
+  String nodeId;
+
+  /** The database URL, if this process is to be a fleet node. */
+  Optional<String> url() {
+    return db == null || db.isBlank() ? Optional.empty() : Optional.of(db.strip());
+  }
+
+  String nodeIdOrDefault() {
+    if (nodeId != null && !nodeId.isBlank()) {
+      return nodeId.strip();
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "node";
+    }
+    return host + "-" + ProcessHandle.current().pid();
+  }
+
+  /** @throws CommandFailure (usage) naming the option to fix */
+  void validate() {
+    if (lease.compareTo(MIN_LEASE) < 0) {
+      throw CommandFailure.usage("--lease must be at least " + MIN_LEASE.toMillis() + "ms, was " + lease.toMillis() + "ms");
+    }
+    if (capacity < 1 || capacity > dev.weft.fleet.FleetNode.Options.MAX_CAPACITY) {
+      throw CommandFailure.usage("--capacity must be 1.." + dev.weft.fleet.FleetNode.Options.MAX_CAPACITY + ", was "
+          + capacity);
+    }
+  }
+
+  /** The URL without its password, for messages. */
+  static String redacted(String url) {
+    return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("://([^:/@]+):[^@/]*@", "://$1:***@");
+  }
+}

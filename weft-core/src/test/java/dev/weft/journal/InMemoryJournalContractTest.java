@@ -1,0 +1,19 @@
+package dev.weft.journal;
+
+/** The journal contract, in memory: nothing survives a restart, and a finished request's calls are dropped. */
+final class InMemoryJournalContractTest extends JournalContract {
+  @Override
+  protected Journal openEmpty() {
+    return new InMemoryJournal();
+  }
+
+  @Override
+  protected boolean supportsKeyHash() {
+    return false; // the in-memory key check arrives with another change; until then these tests are skipped
+  }
+
+  @Override
+  protected boolean replaysFinished() {
+    return false;
+  }
+}
