@@ -46,9 +46,22 @@ public @interface Function {
    */
   String timeout() default "";
 
-  /** CPUs a remote container gets (for remote compute; unused by local calls). */
+  /**
+   * The CPUs one call takes: a {@link Placement#FLEET} call runs only on a node with this much
+   * room left of its declared capacity. In (0, 1024]; default 1. Local calls do not count it.
+   */
   double cpus() default 1.0;
 
-  /** Memory a remote container gets, e.g. {@code "1g"} (for remote compute; unused locally). */
+  /**
+   * The memory one call takes, e.g. {@code "512m"} or {@code "1g"}: a {@link Placement#FLEET}
+   * call runs only on a node with this much room left of its declared capacity. Default
+   * {@code "1g"}. Local calls do not count it.
+   */
   String memory() default "1g";
+
+  /**
+   * Where the function's calls run; default {@link Placement#LOCAL}. {@link Placement#FLEET}
+   * spreads them over the nodes sharing the request's journal.
+   */
+  Placement placement() default Placement.LOCAL;
 }

@@ -2,9 +2,11 @@ package dev.weft.engine;
 
 import dev.weft.BlockedEventLoopException;
 import dev.weft.FunctionTimeoutException;
+import dev.weft.Placement;
 import dev.weft.UsageException;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.RequestLog;
+import dev.weft.journal.WorkQueue;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -114,14 +116,22 @@ final class CallFuture<T> extends AbstractFuture<T> {
         return;
       }
       int first = recordStart();
-      if (spec.def().onLoop()) {
+      WorkQueue queue = fleetQueue();
+      if (queue != null) {
+        // placed on the fleet: each attempt waits on this call's own virtual thread for another node
+        if (inline) {
+          runSync(first, queue);
+        } else {
+          Threads.startCall(() -> runSync(first, queue));
+        }
+      } else if (spec.def().onLoop()) {
         Engine engine = parent.run.engine();
         EventLoop loop = engine.loopForCall();
         loop.execute(() -> invokeAsync(loop, first));
       } else if (inline) {
-        runSync(first);
+        runSync(first, null);
       } else {
-        Threads.startCall(() -> runSync(first));
+        Threads.startCall(() -> runSync(first, null));
       }
     } catch (Throwable t) {
       fail(t);
@@ -173,7 +183,25 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
   }
 
-  private void runSync(int firstAttempt) {
+  /**
+   * The queue this call's attempts go through, or null to run them here: only a
+   * {@link Placement#FLEET} call of a journaled request on a journal that has one.
+   */
+  private WorkQueue fleetQueue() {
+    if (spec.def().placement() != Placement.FLEET || id == null || parent.run.log() == null) {
+      return null;
+    }
+    return parent.run.engine().workQueue();
+  }
+
+  private WorkQueue.Work work(int attempt) {
+    FunctionDef def = spec.def();
+    return new WorkQueue.Work(parent.run.id(), id, attempt, def.name(), def.method(), args.clone(),
+        def.paramGenericTypes(), def.outputType(), def.cpus(), def.memoryBytes(), parent.run.timeoutFor(def));
+  }
+
+  /** Runs the attempts on this thread: the function itself, or (with a queue) each attempt as fleet work. */
+  private void runSync(int firstAttempt, WorkQueue queue) {
     synchronized (this) {
       if (result.isDone()) {
         return;
@@ -189,7 +217,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
         Frame frame = a.begin();
         Frame prev = Frames.enter(frame);
         try {
-          out = spec.invoker().invoke(args);
+          out = queue == null ? spec.invoker().invoke(args) : queue.run(work(n));
         } catch (Throwable t) {
           failure = t;
         } finally {

@@ -34,6 +34,8 @@ public final class Engine {
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final RequestRun local;
   private final Map<String, RequestHandle<?>> running = new ConcurrentHashMap<>();
+  /** Where {@code Placement.FLEET} calls go; null when the journal has no work queue. */
+  private final dev.weft.journal.WorkQueue workQueue;
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -43,6 +45,7 @@ public final class Engine {
     }
     this.watchdog = new LoopWatchdog(loops, config.blockedLoopThreshold(), config.failOnBlockedLoop(),
         config.blockedLoopListener());
+    this.workQueue = config.journal().workQueue().orElse(null);
     this.local = new RequestRun(this, RequestRun.LOCAL_ID, "local", null, null, 0, FunctionDef.DEFAULT_TIMEOUT, false);
   }
 
@@ -57,6 +60,11 @@ public final class Engine {
 
   TimerWheel timer() {
     return timer;
+  }
+
+  /** The journal's work queue, or null. */
+  dev.weft.journal.WorkQueue workQueue() {
+    return workQueue;
   }
 
   /** The loop an async call runs on: the caller's own loop if it is on one, else the next in turn. */

@@ -4,6 +4,7 @@ import dev.weft.Application;
 import dev.weft.Backoff;
 import dev.weft.Function;
 import dev.weft.Future;
+import dev.weft.Placement;
 import dev.weft.UsageException;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
@@ -25,7 +26,7 @@ final class FunctionDef {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
   private static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration MAX_TIMEOUT = Duration.ofHours(24);
-  private static final Pattern MEMORY = Pattern.compile("\\d+(\\.\\d+)?\\s*[kmgt]?i?b?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern MEMORY = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)i?b?", Pattern.CASE_INSENSITIVE);
 
   private static final ClassValue<FunctionDef[]> CACHE = new ClassValue<>() {
     @Override
@@ -46,9 +47,13 @@ final class FunctionDef {
   private final Optional<Duration> timeout;
   private final boolean application;
   private final long nameHash;
+  private final Placement placement;
+  private final double cpus;
+  private final long memoryBytes;
 
   private FunctionDef(String name, Method method, boolean onLoop, Class<?>[] paramTypes,
-      java.lang.reflect.Type[] paramGenericTypes, int retries, RetryPolicy backoff, Optional<Duration> timeout) {
+      java.lang.reflect.Type[] paramGenericTypes, int retries, RetryPolicy backoff, Optional<Duration> timeout,
+      Placement placement, double cpus, long memoryBytes) {
     this.name = name;
     this.method = method;
     this.onLoop = onLoop;
@@ -61,6 +66,9 @@ final class FunctionDef {
     this.timeout = timeout;
     this.application = method.isAnnotationPresent(Application.class);
     this.nameHash = dev.weft.journal.DurableId.nameHash(name);
+    this.placement = placement;
+    this.cpus = cpus;
+    this.memoryBytes = memoryBytes;
   }
 
   static FunctionDef of(Serializable ref, int arity, boolean async) {
@@ -145,6 +153,21 @@ final class FunctionDef {
     return method;
   }
 
+  /** Where calls run; {@link Placement#FLEET} only for a static method. */
+  Placement placement() {
+    return placement;
+  }
+
+  /** The CPUs one call takes on a fleet node. */
+  double cpus() {
+    return cpus;
+  }
+
+  /** The memory one call takes on a fleet node, in bytes. */
+  long memoryBytes() {
+    return memoryBytes;
+  }
+
   @Override
   public String toString() {
     return name;
@@ -197,7 +220,8 @@ final class FunctionDef {
     }
     boolean onLoop = CompletionStage.class.isAssignableFrom(method.getReturnType())
         && !Future.class.isAssignableFrom(method.getReturnType());
-    return new FunctionDef(name, method, onLoop, params, generic, 0, RetryPolicy.NONE, Optional.of(timeout));
+    return new FunctionDef(name, method, onLoop, params, generic, 0, RetryPolicy.NONE, Optional.of(timeout),
+        Placement.LOCAL, 1.0, 0);
   }
 
   /** The definition of a reflected annotated method, static or not, taken as async when it returns a stage. */
@@ -253,11 +277,29 @@ final class FunctionDef {
     if (!(options.cpus() > 0 && options.cpus() <= 1024)) {
       throw invalid(where, "cpus", String.valueOf(options.cpus()), "a number of CPUs in (0, 1024]");
     }
-    if (!MEMORY.matcher(options.memory().trim()).matches()) {
+    java.util.regex.Matcher memory = MEMORY.matcher(options.memory().trim());
+    if (!memory.matches()) {
       throw invalid(where, "memory", "'" + options.memory() + "'", "a size such as 512m, 1g or 2.5g");
     }
+    long memoryBytes = bytes(memory.group(1), memory.group(2));
+    if (options.placement() == Placement.FLEET && !Modifier.isStatic(method.getModifiers())) {
+      throw invalid(where, "placement", "FLEET", "set on a static method only (another node loads its class and calls it "
+          + "by name, with no instance)");
+    }
     boolean onLoop = async && !Future.class.isAssignableFrom(method.getReturnType());
-    return new FunctionDef(name, method, onLoop, params, generic, retries, backoff, timeout);
+    return new FunctionDef(name, method, onLoop, params, generic, retries, backoff, timeout, options.placement(),
+        options.cpus(), memoryBytes);
+  }
+
+  private static long bytes(String number, String unit) {
+    int shift = switch (unit.toLowerCase(java.util.Locale.ROOT)) {
+      case "k" -> 10;
+      case "m" -> 20;
+      case "g" -> 30;
+      case "t" -> 40;
+      default -> 0;
+    };
+    return (long) Math.ceil(Double.parseDouble(number) * (1L << shift));
   }
 
   private static RetryPolicy backoff(String where, Backoff b) {

@@ -48,6 +48,14 @@ public interface Journal extends AutoCloseable {
    */
   Optional<Object> output(String requestId, Type declared);
 
+  /**
+   * The queue through which {@link dev.weft.Placement#FLEET} calls reach other nodes, if this
+   * journal is shared by a fleet; the default has none (such calls then run locally).
+   */
+  default Optional<WorkQueue> workQueue() {
+    return Optional.empty();
+  }
+
   /** Releases resources, after writing what is queued; the default does nothing. */
   @Override
   default void close() {}
