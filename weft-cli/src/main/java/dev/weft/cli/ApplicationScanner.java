@@ -48,7 +48,8 @@ final class ApplicationScanner {
    * @param classesScanned how many class files were read
    * @param warnings the classes skipped and why
    */
-  record Found(Applications applications, int classesScanned, List<String> warnings) {}
+  /** What a scan found; {@code loader} loaded the applications' classes. */
+  record Found(Applications applications, int classesScanned, List<String> warnings, ClassLoader loader) {}
 
   private final ClassLoader loader;
   private final boolean followManifests;
@@ -149,7 +150,7 @@ final class ApplicationScanner {
       }
     }
     try {
-      return new Found(Applications.of(hosting), scanned, List.copyOf(warnings));
+      return new Found(Applications.of(hosting), scanned, List.copyOf(warnings), loader);
     } catch (RuntimeException e) {
       throw CommandFailure.usage("cannot host the applications found: " + e.getMessage());
     }

@@ -47,10 +47,37 @@ final class FleetOptions {
   int capacity;
 
   @Option(
+      names = "--cpus",
+      paramLabel = "<n>",
+      description = "With --db: the CPUs that fleet calls (@Function(placement = FLEET)) running here may take at "
+          + "once, each taking its @Function(cpus) (default: this machine's processors).")
+  Double cpus;
+
+  @Option(
+      names = "--memory",
+      paramLabel = "<size>",
+      description = "With --db: the memory that fleet calls running here may take at once, each taking its "
+          + "@Function(memory), e.g. 8g (default: the JVM's maximum heap).")
+  String memory;
+
+  @Option(
       names = "--node-id",
       paramLabel = "<id>",
       description = "With --db: this node's id in the fleet (default: <host name>-<process id>).")
   String nodeId;
+
+  /** What fleet calls may take here; @throws CommandFailure (usage) naming the option to fix */
+  dev.weft.journal.postgres.TaskRunner.Capacity work() {
+    var here = dev.weft.journal.postgres.TaskRunner.Capacity.ofThisMachine();
+    try {
+      return memory == null
+          ? new dev.weft.journal.postgres.TaskRunner.Capacity(cpus == null ? here.cpus() : cpus, here.memoryBytes())
+          : dev.weft.journal.postgres.TaskRunner.Capacity.of(cpus == null ? here.cpus() : cpus, memory);
+    } catch (IllegalArgumentException e) {
+      throw CommandFailure.usage(e.getMessage().replace("fleet capacity cpus", "--cpus")
+          .replace("fleet capacity memory", "--memory"));
+    }
+  }
 
   /** The database URL, if this process is to be a fleet node. */
   Optional<String> url() {

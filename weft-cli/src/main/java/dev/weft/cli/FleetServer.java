@@ -25,7 +25,7 @@ final class FleetServer {
 
   /** Runs until the process is told to stop; returns the exit code (0) after the shutdown hook ran. */
   static int run(FleetOptions fleet, String url, String host, int port, String token, Duration retention,
-      Applications apps, PrintWriter out, PrintWriter err) throws InterruptedException {
+      Applications apps, ClassLoader loader, PrintWriter out, PrintWriter err) throws InterruptedException {
     fleet.validate();
     String nodeId = fleet.nodeIdOrDefault();
     PostgresJournal journal = open(url, fleet, nodeId, retention);
@@ -44,7 +44,8 @@ final class FleetServer {
       }
       server = builder.start(); // resumes what this node may take of the unfinished requests
       try {
-        node = FleetNode.start(journal, runtime, apps, FleetNode.Options.of(server.uri(), fleet.capacity));
+        node = FleetNode.start(journal, runtime, apps, FleetNode.Options.of(server.uri(), fleet.capacity)
+            .withWork(fleet.work()).withClassLoader(loader));
       } catch (RuntimeException e) {
         server.close();
         throw e;

@@ -175,7 +175,8 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
 
     if (fleet.url().isPresent()) {
-      return FleetServer.run(fleet, fleet.url().get(), host, port, bearer.orElse(null), retention, apps, out, err);
+      return FleetServer.run(fleet, fleet.url().get(), host, port, bearer.orElse(null), retention, apps, found.loader(),
+          out, err);
     }
     try {
       Files.createDirectories(journalFile.getParent());

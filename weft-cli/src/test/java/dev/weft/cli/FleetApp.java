@@ -2,12 +2,15 @@ package dev.weft.cli;
 
 import dev.weft.Application;
 import dev.weft.Function;
+import dev.weft.Placement;
 import dev.weft.Weft;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Applications the fleet tests run on real node processes. Each records what it does in a file
@@ -82,5 +85,38 @@ public final class FleetApp {
   static void append(String file, String line) throws IOException {
     Files.write(Path.of(file), (line + "\n").getBytes(StandardCharsets.UTF_8),
         StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+  }
+
+  /** One job of {@link #spread}: where to record, how many items, and how long each takes. */
+  public record Spread(String file, int items, long itemMillis) {}
+
+  /** One item of {@link #spread}. */
+  public record Item(String file, int i, long millis) {}
+
+  /**
+   * Maps {@link #slowItem} over {@code items} items and returns the sum of their indices: the map
+   * of slow fleet calls that spreads over the nodes with room for it.
+   */
+  @Application(description = "A map of slow fleet calls (fleet tests)")
+  @Function(timeout = "10m")
+  static long spread(Spread job) {
+    List<Item> items = new ArrayList<>();
+    for (int i = 0; i < job.items(); i++) {
+      items.add(new Item(job.file(), i, job.itemMillis()));
+    }
+    long sum = 0;
+    for (long v : Weft.fn(FleetApp::slowItem).map(items).result()) {
+      sum += v;
+    }
+    return sum;
+  }
+
+  /** Records {@code item <i> <pid> <begin ms> <end ms>} after working {@code millis}; returns i. */
+  @Function(placement = Placement.FLEET, cpus = 1, memory = "16m", timeout = "5m")
+  static long slowItem(Item item) throws IOException, InterruptedException {
+    long begin = System.currentTimeMillis();
+    Thread.sleep(item.millis());
+    append(item.file(), "item " + item.i() + " " + pid() + " " + begin + " " + System.currentTimeMillis());
+    return item.i();
   }
 }

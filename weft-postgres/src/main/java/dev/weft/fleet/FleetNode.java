@@ -4,6 +4,7 @@ import dev.weft.Applications;
 import dev.weft.Request;
 import dev.weft.WeftRuntime;
 import dev.weft.journal.postgres.PostgresJournal;
+import dev.weft.journal.postgres.TaskRunner;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Clock;
@@ -61,6 +62,8 @@ public final class FleetNode implements AutoCloseable {
   /** When the current outage began, for a log line per outage rather than per tick; null if none. */
   private volatile Instant failingSince;
   private final Thread thread;
+  /** Runs the fleet calls this node claims; set once started. */
+  private volatile TaskRunner tasks;
 
   private FleetNode(PostgresJournal journal, WeftRuntime runtime, Applications applications, Options options) {
     this.journal = journal;
@@ -92,6 +95,12 @@ public final class FleetNode implements AutoCloseable {
     // The journal tells from its writer thread, which must not wait on the engine's cancellation.
     journal.onLeaseLost(id -> Thread.ofVirtual().name("weft-fleet-lease-lost").start(() -> node.leaseLost(id)));
     node.thread.start();
+    try {
+      node.tasks = TaskRunner.start(journal, options.work(), options.loader());
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
     return node;
   }
 
@@ -198,6 +207,10 @@ public final class FleetNode implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    TaskRunner t = tasks;
+    if (t != null) {
+      t.close(); // hands the fleet calls running here back to the queue
+    }
     stop.countDown();
     try {
       stopped.await();
@@ -226,8 +239,11 @@ public final class FleetNode implements AutoCloseable {
    * @param capacity the most requests this node runs at once that it claims from others:
    *     it claims only while the leases it holds (its own requests included) are fewer
    * @param clock stamps the node's log lines only; leases and heartbeats use the database's clock
+   * @param work what {@link dev.weft.Placement#FLEET} calls run here may take at once (CPUs and
+   *     memory, against each function's {@code @Function(cpus, memory)})
+   * @param loader where the classes of fleet calls are loaded from: the applications' class loader
    */
-  public record Options(URI address, int capacity, Clock clock) {
+  public record Options(URI address, int capacity, Clock clock, TaskRunner.Capacity work, ClassLoader loader) {
     /** The most a capacity may be. */
     public static final int MAX_CAPACITY = 100_000;
 
@@ -240,6 +256,8 @@ public final class FleetNode implements AutoCloseable {
     public Options {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(work, "work");
+      Objects.requireNonNull(loader, "loader");
       if (!address.isAbsolute()) {
         throw new IllegalArgumentException("a node's address must be an absolute URL such as http://10.0.0.5:8080, "
             + "was '" + address + "'");
@@ -250,14 +268,29 @@ public final class FleetNode implements AutoCloseable {
       }
     }
 
-    /** The node at {@code address} running at most {@code capacity} requests; the system clock. */
+    /**
+     * The node at {@code address} running at most {@code capacity} requests; fleet calls may take
+     * this machine's processors and the JVM's heap, loaded by this thread's context class loader;
+     * the system clock.
+     */
     public static Options of(URI address, int capacity) {
-      return new Options(address, capacity, Clock.systemUTC());
+      return new Options(address, capacity, Clock.systemUTC(), TaskRunner.Capacity.ofThisMachine(),
+          Thread.currentThread().getContextClassLoader());
     }
 
     /** The same options with another clock for log lines (tests fake it to show leases ignore it). */
     public Options withClock(Clock clock) {
-      return new Options(address, capacity, clock);
+      return new Options(address, capacity, clock, work, loader);
+    }
+
+    /** The same options with another capacity for fleet calls. */
+    public Options withWork(TaskRunner.Capacity work) {
+      return new Options(address, capacity, clock, work, loader);
+    }
+
+    /** The same options loading fleet calls' classes from {@code loader}. */
+    public Options withClassLoader(ClassLoader loader) {
+      return new Options(address, capacity, clock, work, loader);
     }
   }
 }

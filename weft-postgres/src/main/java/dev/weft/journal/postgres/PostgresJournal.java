@@ -14,6 +14,7 @@ import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestLog;
 import dev.weft.journal.RequestPage;
 import dev.weft.journal.RequestQuery;
+import dev.weft.journal.WorkQueue;
 import dev.weft.transport.ErrorPayload;
 import dev.weft.transport.JsonCodec;
 import java.lang.reflect.Type;
@@ -236,6 +237,8 @@ public final class PostgresJournal implements Journal {
   private final Thread writerThread;
   private volatile JournalUnavailableException unavailable;
   private volatile boolean closed;
+  /** Made on first use by {@link #workQueue()}; guarded by {@code this}. */
+  private PgWorkQueue workQueue;
 
   private PostgresJournal(Options options, Urls.Jdbc jdbc, HikariDataSource pool) {
     this.options = options;
@@ -635,6 +638,11 @@ public final class PostgresJournal implements Journal {
         interrupted = true; // finish closing, then keep the interrupt
       }
     }
+    synchronized (this) {
+      if (workQueue != null) {
+        workQueue.close();
+      }
+    }
     for (Notifications n : listeners) {
       n.close();
     }
@@ -869,6 +877,21 @@ public final class PostgresJournal implements Journal {
       listeners.remove(n);
       n.close();
     };
+  }
+
+  /**
+   * The queue of {@link dev.weft.Placement#FLEET} calls: every node sharing this database may run
+   * them (a {@link TaskRunner} does). Made on first use, with a listener of its own for the
+   * {@code task-done} notifications.
+   */
+  @Override
+  public synchronized Optional<WorkQueue> workQueue() {
+    ensureOpen();
+    if (workQueue == null) {
+      workQueue = new PgWorkQueue(pool, options.schema(), channel());
+      listen(workQueue::notified); // closed with the journal's other listeners
+    }
+    return Optional.of(workQueue);
   }
 
   /** The channel the journal notifies on: {@code weft_<schema>}. */

@@ -75,6 +75,31 @@ public final class TaskRunner implements AutoCloseable {
     public static Capacity ofThisMachine() {
       return new Capacity(Runtime.getRuntime().availableProcessors(), Math.max(1 << 20, Runtime.getRuntime().maxMemory()));
     }
+
+    /**
+     * {@code cpus} and a memory size written as {@code @Function(memory)} is: a number with an
+     * optional unit {@code k}, {@code m}, {@code g} or {@code t} (powers of 1024), e.g. {@code 8g}.
+     *
+     * @throws IllegalArgumentException naming the value, if either is out of range or unreadable
+     */
+    public static Capacity of(double cpus, String memory) {
+      java.util.regex.Matcher m = SIZE.matcher(memory.trim());
+      if (!m.matches()) {
+        throw new IllegalArgumentException("fleet capacity memory must be a size such as 512m, 8g or 1.5t, was '"
+            + memory + "'");
+      }
+      int shift = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+        case "k" -> 10;
+        case "m" -> 20;
+        case "g" -> 30;
+        case "t" -> 40;
+        default -> 0;
+      };
+      return new Capacity(cpus, (long) Math.ceil(Double.parseDouble(m.group(1)) * (1L << shift)));
+    }
+
+    private static final java.util.regex.Pattern SIZE =
+        java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]?)i?b?", java.util.regex.Pattern.CASE_INSENSITIVE);
   }
 
   private final DataSource data;
@@ -89,6 +114,8 @@ public final class TaskRunner implements AutoCloseable {
   private final Map<String, Method> methods = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<Object> wakeups = new LinkedBlockingQueue<>();
   private final Thread loop;
+  /** The notifications feeding {@link #notified}, when started on a journal. */
+  private volatile AutoCloseable subscription;
   private double usedCpus;
   private long usedMemory;
   private volatile boolean closed;
@@ -104,6 +131,22 @@ public final class TaskRunner implements AutoCloseable {
     this.loader = loader;
     this.engine = new Engine(new EngineConfig(1, Duration.ofMillis(100), false, r -> {}, new InMemoryJournal(1)));
     this.loop = Thread.ofVirtual().name("weft-fleet-tasks").unstarted(this::loop);
+  }
+
+  /**
+   * Starts claiming and running the fleet work of {@code journal}'s database on this node, woken
+   * by the journal's notifications (new work, cancels) and by a one-second poll.
+   *
+   * @param capacity what fleet work may take here at once
+   * @param loader where the functions' classes are loaded from (the applications' loader)
+   * @throws dev.weft.journal.JournalUnavailableException if the notifications cannot be listened to
+   */
+  public static TaskRunner start(PostgresJournal journal, Capacity capacity, ClassLoader loader) {
+    TaskRunner runner = new TaskRunner(journal.dataSource(), journal.schema(), journal.channel(), journal.nodeId(),
+        Objects.requireNonNull(capacity, "capacity"), journal.leaseDuration(), Objects.requireNonNull(loader, "loader"));
+    runner.subscription = journal.listen(runner::notified);
+    runner.loop.start();
+    return runner;
   }
 
   /**
@@ -347,6 +390,14 @@ public final class TaskRunner implements AutoCloseable {
     }
     closed = true;
     loop.interrupt();
+    AutoCloseable s = subscription;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing fleet work notifications: " + e);
+      }
+    }
     for (Running r : running.values()) {
       r.lost = true;
       r.call.cancel();
