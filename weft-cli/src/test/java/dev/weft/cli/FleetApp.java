@@ -3,6 +3,7 @@ package dev.weft.cli;
 import dev.weft.Application;
 import dev.weft.Function;
 import dev.weft.Placement;
+import dev.weft.RequestContext;
 import dev.weft.Weft;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,7 @@ public final class FleetApp {
   static String steps(Steps job) {
     for (int i = 0; i < job.steps(); i++) {
       Weft.fn(FleetApp::step).call(new Step(job.file(), i, job.stepMillis()));
+      RequestContext.current().progress().update(i + 1, job.steps());
     }
     return "finished by " + pid();
   }

@@ -158,11 +158,12 @@ public final class Engine {
     }
     RequestInfo info = config.journal().info(log.requestId()).orElseThrow();
     sameApplication(spec, info.application(), key);
-    if (!info.state().finished()) {
+    if (!info.state().finished() && log.writable()) {
       @SuppressWarnings("unchecked")
       Request<R> resumed = (Request<R>) start(spec, log, log.input(spec.def().paramGenericType(0)), true);
       return resumed;
     }
+    // finished, or running in another process that holds it: a view of its record
     return new RecordedRequest<>(config.journal(), info, spec.def().outputType());
   }
 

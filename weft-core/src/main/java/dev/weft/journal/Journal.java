@@ -49,6 +49,29 @@ public interface Journal extends AutoCloseable {
   Optional<Object> output(String requestId, Type declared);
 
   /**
+   * Follows a request as any process sharing this journal records it: calls {@code onChange}
+   * whenever its recorded progress or state may have changed (a hint: read {@link #info} again),
+   * on a thread of the journal's; the listener must be quick and must not throw. Empty if no
+   * other process writes to this journal (the default): then a request not running in this
+   * process changes only when this process resumes it. Close the subscription when done.
+   */
+  default Optional<dev.weft.Subscription> watch(String requestId, Runnable onChange) {
+    return Optional.empty();
+  }
+
+  /**
+   * Asks the process running request {@code requestId} (another node sharing this journal) to
+   * cancel it; that process cancels it as a local {@link dev.weft.Request#cancel()} would, and
+   * the journal records it {@code CANCELLED}. Returns whether the request was recorded as running
+   * and the ask was recorded; the default, for a journal no other process shares, returns false.
+   *
+   * @throws JournalUnavailableException if the journal cannot record the ask now
+   */
+  default boolean requestCancel(String requestId) {
+    return false;
+  }
+
+  /**
    * The queue through which {@link dev.weft.Placement#FLEET} calls reach other nodes, if this
    * journal is shared by a fleet; the default has none (such calls then run locally).
    */

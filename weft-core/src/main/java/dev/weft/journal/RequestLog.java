@@ -17,6 +17,15 @@ public interface RequestLog {
   /** Whether {@link Journal#create} made this request (false: an idempotent repeat). */
   boolean isNew();
 
+  /**
+   * Whether this process may record for the request. False when another process holds it (a node
+   * of a fleet holds its lease): the engine then follows the request through the journal instead
+   * of running a second copy of it. The default is true.
+   */
+  default boolean writable() {
+    return true;
+  }
+
   /** The request's input, read as {@code declared}. */
   Object input(Type declared);
 

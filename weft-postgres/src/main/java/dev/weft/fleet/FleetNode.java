@@ -95,6 +95,11 @@ public final class FleetNode implements AutoCloseable {
     // The journal tells from its writer thread, which must not wait on the engine's cancellation.
     journal.onLeaseLost(id -> Thread.ofVirtual().name("weft-fleet-lease-lost").start(() -> node.leaseLost(id)));
     node.thread.start();
+    journal.listen(payload -> {
+      if (payload.startsWith("cancel:")) {
+        node.cancelHere(payload.substring("cancel:".length()));
+      }
+    });
     try {
       node.tasks = TaskRunner.start(journal, options.work(), options.loader());
     } catch (RuntimeException e) {
@@ -147,6 +152,9 @@ public final class FleetNode implements AutoCloseable {
       for (String lost : journal.renewLeases()) {
         leaseLost(lost);
       }
+      for (String asked : journal.cancelsAsked()) {
+        cancelHere(asked); // a cancel whose notification this node missed
+      }
       int free = options.capacity() - nodes.leasesHeld(id());
       if (free > 0 && stop.getCount() > 0) {
         for (PostgresJournal.Claim claim : journal.claimExpired(free)) {
@@ -165,6 +173,15 @@ public final class FleetNode implements AutoCloseable {
             + " (leases lapse after " + journal.leaseDuration() + " without renewal): " + e.getMessage(), e);
       }
     }
+  }
+
+  /** Cancels a request running here whose cancel was asked through any node. */
+  private void cancelHere(String requestId) {
+    runtime.running(requestId).ifPresent(r -> {
+      if (r.cancel()) {
+        LOG.log(Level.INFO, "node " + id() + " cancelled request " + requestId + " as asked through the fleet");
+      }
+    });
   }
 
   /** Resumes a claimed request here, or hands it back if this node does not serve its application. */

@@ -33,6 +33,9 @@ final class Routes {
   /** How long {@code ?wait=true} waits before it starts watching for a client that hangs up. */
   private static final Duration WATCH_AFTER = Duration.ofMillis(50);
 
+  /** How long {@code DELETE} waits for another node to record the cancel before it answers 202. */
+  private static final Duration REMOTE_CANCEL_WAIT = Duration.ofSeconds(10);
+
   private final Service service;
   private final Duration heartbeat;
   private final byte[] openApi;
@@ -106,6 +109,18 @@ final class Routes {
       if (call.clientGone()) {
         return; // nobody to answer; the request goes on
       }
+      if (!request.done() && service.runtime().running(request.id()).isEmpty()) {
+        // Another node of the fleet took the request over (this one lost its lease): its end
+        // reaches the journal, not this runtime.
+        Optional<RequestInfo> end = followToEnd(call, request.id());
+        if (end.isPresent()) {
+          call.json(200, envelope(end.get(), submitted.duplicate()), location);
+          return;
+        }
+        if (call.clientGone()) {
+          return;
+        }
+      }
       throw new ApiException(503, "shutting_down", "the server is closing; request " + request.id()
           + " goes on, read it later with GET /v1/requests/" + request.id(), Map.of("Connection", "close"));
     }
@@ -133,6 +148,43 @@ final class Routes {
       // done (failed or cancelled), or interrupted by a hang-up or by the server closing
     }
     return request.done() && !call.clientGone();
+  }
+
+  /**
+   * Follows a request that runs in another process through the journal until it finishes; empty
+   * if the journal is not shared, or the wait ended first (hang-up, server closing).
+   */
+  private Optional<RequestInfo> followToEnd(Call call, String id) {
+    Optional<RecordFollower> follower = RecordFollower.of(service.journal(), id);
+    if (follower.isEmpty()) {
+      return Optional.empty();
+    }
+    try (RecordFollower f = follower.get(); Subscription hangUp = call.interruptOnHangUp()) {
+      return f.awaitFinished(Duration.ofDays(365));
+    } catch (InterruptedException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The envelope of a finished request, from its record. */
+  private String envelope(RequestInfo info, boolean duplicate) {
+    Service.Outcome outcome = outcomeOf(info);
+    Json.Obj o = Json.object()
+        .str("request_id", info.id())
+        .str("application", info.application())
+        .str("state", info.state().name())
+        .bool("duplicate", duplicate);
+    switch (outcome) {
+      case Service.Outcome.Output out -> o.raw("output", out.json());
+      case Service.Outcome.Failure f -> o.raw("error", f.json());
+    }
+    return o.end();
+  }
+
+  private Service.Outcome outcomeOf(RequestInfo finished) {
+    return finished.state() == RequestState.SUCCEEDED
+        ? new Service.Outcome.Output(service.recordedOutput(finished))
+        : Service.failure(finished);
   }
 
   /** {@code {"request_id", "application", "state", "duplicate"[, "output" | "error"]}}. */
@@ -288,7 +340,12 @@ final class Routes {
     if (live.isEmpty()) {
       RequestInfo info = service.info(id);
       if (!info.state().finished()) {
-        throw notRunningHere(info);
+        Optional<RecordFollower> follower = RecordFollower.of(service.journal(), id);
+        if (follower.isEmpty()) {
+          throw notRunningHere(info);
+        }
+        followRecord(call, follower.get());
+        return;
       }
       Optional<Service.Outcome.Failure> failure = info.state() == RequestState.SUCCEEDED
           ? Optional.empty() : Optional.of(Service.failure(info));
@@ -304,6 +361,39 @@ final class Routes {
       Optional<Service.Outcome.Failure> failure = service.outcome(request) instanceof Service.Outcome.Failure f
           ? Optional.of(f) : Optional.empty();
       events.send("done", done(request.state(), request.progress(), failure));
+    }
+  }
+
+  /**
+   * The progress stream of a request another node runs, from the journal's record: the progress
+   * it has, each later one, then {@code done}, as for a request running here.
+   */
+  private void followRecord(Call call, RecordFollower follower) throws IOException {
+    try (RecordFollower f = follower; Subscription hangUp = call.interruptOnHangUp()) {
+      EventStream events = call.eventStream();
+      RequestInfo info = f.now();
+      Optional<ProgressUpdate> sent = Optional.empty();
+      long quietSince = System.nanoTime();
+      while (true) {
+        if (info.progress().isPresent() && !info.progress().equals(sent)) {
+          events.send("progress", Views.progress(info.progress().get()));
+          sent = info.progress();
+          quietSince = System.nanoTime();
+        }
+        if (info.state().finished()) {
+          Optional<Service.Outcome.Failure> failure = info.state() == RequestState.SUCCEEDED
+              ? Optional.empty() : Optional.of(Service.failure(info));
+          events.send("done", done(info.state(), info.progress(), failure));
+          return;
+        }
+        if (System.nanoTime() - quietSince >= heartbeat.toNanos()) {
+          events.comment("keep-alive");
+          quietSince = System.nanoTime();
+        }
+        info = f.next(heartbeat);
+      }
+    } catch (InterruptedException e) {
+      // the client hung up, or the server is closing: the request goes on where it runs
     }
   }
 
@@ -343,7 +433,28 @@ final class Routes {
     if (info.state().finished()) {
       throw alreadyFinished(id, info.state());
     }
-    throw notRunningHere(info);
+    // Another node of a fleet may run it: ask that node through the journal, then wait a little
+    // for the record to say it was cancelled.
+    if (!service.journal().requestCancel(id)) {
+      throw notRunningHere(info);
+    }
+    Optional<RequestInfo> end = Optional.empty();
+    Optional<RecordFollower> follower = RecordFollower.of(service.journal(), id);
+    if (follower.isPresent()) {
+      try (RecordFollower f = follower.get()) {
+        end = f.awaitFinished(REMOTE_CANCEL_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (end.isEmpty()) {
+      call.json(202, Json.object().str("request_id", id).str("state", RequestState.RUNNING.name())
+          .bool("cancel_requested", true).end());
+    } else if (end.get().state() == RequestState.CANCELLED) {
+      call.json(200, Json.object().str("request_id", id).str("state", RequestState.CANCELLED.name()).end());
+    } else {
+      throw alreadyFinished(id, end.get().state());
+    }
   }
 
   private static ApiException alreadyFinished(String id, RequestState state) {

@@ -37,6 +37,12 @@ final class PgLog implements RequestLog {
     return fenced.get();
   }
 
+  /** False once fenced: another node holds the request, so the engine follows its record instead. */
+  @Override
+  public boolean writable() {
+    return !fenced.get();
+  }
+
   /** Marks the log fenced; true the first time (the caller tells the listeners then, if asked). */
   boolean fence() {
     fenced.set(true);

@@ -237,6 +237,10 @@ public final class PostgresJournal implements Journal {
   private final Thread writerThread;
   private volatile JournalUnavailableException unavailable;
   private volatile boolean closed;
+  /** Who follows which request through {@link #watch}; fed by one listener made on first use. */
+  private final Map<String, List<Runnable>> watchers = new ConcurrentHashMap<>();
+  /** Guarded by {@code this}. */
+  private boolean watching;
   /** Made on first use by {@link #workQueue()}; guarded by {@code this}. */
   private PgWorkQueue workQueue;
 
@@ -877,6 +881,89 @@ public final class PostgresJournal implements Journal {
       listeners.remove(n);
       n.close();
     };
+  }
+
+  /**
+   * Follows a request through the {@code progress:}, {@code finished:} and {@code cancel:}
+   * notifications of every node; {@code onChange} runs on the journal's listener thread. A
+   * notification sent while the listener's connection was down is missed, so poll as well.
+   */
+  @Override
+  public Optional<dev.weft.Subscription> watch(String requestId, Runnable onChange) {
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(onChange, "onChange");
+    ensureOpen();
+    synchronized (this) {
+      if (!watching) {
+        listen(this::dispatchWatch); // closed with the journal's other listeners
+        watching = true;
+      }
+    }
+    watchers.computeIfAbsent(requestId, k -> new CopyOnWriteArrayList<>()).add(onChange);
+    return Optional.of(() -> watchers.computeIfPresent(requestId, (k, list) -> {
+      list.remove(onChange);
+      return list.isEmpty() ? null : list;
+    }));
+  }
+
+  private void dispatchWatch(String payload) {
+    int colon = payload.indexOf(':');
+    if (colon < 0) {
+      return;
+    }
+    String kind = payload.substring(0, colon);
+    if (!kind.equals("progress") && !kind.equals("finished") && !kind.equals("cancel")) {
+      return;
+    }
+    List<Runnable> list = watchers.get(payload.substring(colon + 1));
+    if (list != null) {
+      for (Runnable r : list) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "a watcher of " + payload + " failed", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Records that request {@code requestId} is to be cancelled and tells every node; the node
+   * holding its lease cancels it at the notification, or at its next renewal if it missed that.
+   * Blocks for two statements.
+   */
+  @Override
+  public boolean requestCancel(String requestId) {
+    ensureOpen();
+    boolean marked = reads.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE requests SET cancel_requested = TRUE WHERE id = ? AND state = 'RUNNING'")) {
+        ps.setString(1, requestId);
+        return ps.executeUpdate() == 1;
+      }
+    });
+    if (marked) {
+      publish("cancel:" + requestId);
+    }
+    return marked;
+  }
+
+  /** The running requests this node holds whose cancel was asked ({@link #requestCancel}); one query. */
+  public Set<String> cancelsAsked() {
+    ensureOpen();
+    return reads.read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT id FROM requests WHERE owner = ? AND state = 'RUNNING' AND cancel_requested")) {
+        ps.setString(1, options.nodeId());
+        Set<String> ids = new HashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+        return ids;
+      }
+    });
   }
 
   /**
