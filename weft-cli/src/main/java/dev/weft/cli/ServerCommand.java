@@ -82,8 +82,26 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "<host>",
       defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Any address beyond loopback, such as 0.0.0.0, "
-          + "needs a bearer token: --token-file, $WEFT_TOKEN or --token, else one is generated and printed.")
+          + "needs a bearer token: --token-file, $WEFT_TOKEN or --token, else one is generated and printed; and "
+          + "--tls-cert/--tls-key, or --insecure for plain HTTP.")
   private String host;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "<file>",
+      description = "Serve HTTPS with this PEM certificate chain (the server's certificate first); needs --tls-key.")
+  private Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "<file>",
+      description = "The PEM private key of --tls-cert (unencrypted PKCS#8, 'BEGIN PRIVATE KEY'; RSA or EC).")
+  private Path tlsKey;
+
+  @Option(
+      names = "--insecure",
+      description = "Allow plain HTTP on an address beyond loopback (tokens and data cross the network unencrypted).")
+  private boolean insecure;
 
   @Option(
       names = "--port",
@@ -142,6 +160,13 @@ final class ServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw CommandFailure.usage("--port must be 0..65535 (0: any free port), was " + port);
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw CommandFailure.usage("give --tls-cert and --tls-key together (the certificate chain and its private key)");
+    }
+    if (tlsCert == null && !insecure && beyondLoopback(host)) {
+      throw CommandFailure.usage("refusing plain HTTP on " + host + ", beyond loopback: serve HTTPS with --tls-cert FILE "
+          + "--tls-key FILE, listen on 127.0.0.1, or give --insecure to allow plain HTTP");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path journalFile = data.resolve(JOURNAL_FILE).toAbsolutePath().normalize();
@@ -194,6 +219,12 @@ final class ServerCommand implements Callable<Integer> {
         builder.port(port);
       }
       bearer.ifPresent(builder::bearerToken);
+      if (tlsCert != null) {
+        builder.tls(tlsCert, tlsKey);
+      }
+      if (insecure) {
+        builder.insecure();
+      }
       server = builder.start(); // resumes the unfinished requests of the hosted applications
     } catch (IllegalArgumentException e) {
       close(runtime, journal);
@@ -242,6 +273,15 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await(); // the shutdown hook ends the process; this thread only keeps it alive until then
     return 0;
+  }
+
+  /** Whether {@code host} resolves to an address beyond loopback; one that does not resolve is the builder's to report. */
+  private static boolean beyondLoopback(String host) {
+    try {
+      return !java.net.InetAddress.getByName(host.strip()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   /**
