@@ -54,7 +54,8 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  weft server                             # the examples' apps, on port 8080",
       "  weft server --port 0 --data /tmp/weft   # any free port (the URL is printed)",
-      "  weft server --jar app.jar --host 0.0.0.0 --token-file /etc/weft/token",
+      "  weft server --jar app.jar --host 0.0.0.0 --token-file /etc/weft/token \\",
+      "      --tls-cert cert.pem --tls-key key.pem   # HTTPS; clients: --tls-ca cert.pem",
       "%nRoutes: POST /v1/applications/{app}, GET /v1/applications, GET /v1/requests,",
       "GET /v1/requests/{id}[/output|/progress], DELETE /v1/requests/{id};",
       "all described at GET /openapi.json."
@@ -62,8 +63,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "1:the server could not start (the port is in use)",
-      "2:wrong options (a bad flag, a host that does not resolve, a missing or empty --token-file), or no "
-          + "applications found",
+      "2:wrong options (a bad flag, a host that does not resolve, a missing or empty --token-file, bad TLS "
+          + "files, plain HTTP beyond loopback without --insecure), or no applications found",
       "3:the journal is in use by another process (another weft server on the same --data)",
       "4:the journal cannot be used (damaged, read-only, not a Weft journal, written by a newer Weft)",
       "143:stopped by SIGTERM (130: by Ctrl-C)"
