@@ -111,7 +111,8 @@ record TlsFiles(KeyStore keyStore, String password) {
               throw new IllegalArgumentException("cannot read TLS key " + pem + ": " + oneLine(e.getMessage()), e);
             }
           }
-          throw new IllegalArgumentException("TLS key " + pem + " is neither an RSA nor an EC key; make an RSA or EC key");
+          throw new IllegalArgumentException("TLS key " + pem + " is not a readable RSA or EC key (damaged, or of another "
+              + "algorithm); give the certificate's RSA or EC key in PKCS#8 PEM");
         }
         case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException(
             "TLS key " + pem + " is a '" + kind + "' block; convert it to unencrypted PKCS#8 ('BEGIN PRIVATE KEY') with: "

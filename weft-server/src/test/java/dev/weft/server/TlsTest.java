@@ -111,7 +111,8 @@ final class TlsTest {
     Path garbage = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
     assertThatThrownBy(() -> builder().tls(CERT, garbage).start()).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(garbage.toString()).hasMessageNotContaining("\n");
+        .hasMessage("TLS key " + garbage + " is not a readable RSA or EC key (damaged, or of another algorithm); "
+            + "give the certificate's RSA or EC key in PKCS#8 PEM");
   }
 
   @Test
