@@ -96,7 +96,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--tls-key",
       paramLabel = "<file>",
-      description = "The PEM private key of --tls-cert (unencrypted PKCS#8, 'BEGIN PRIVATE KEY'; RSA or EC).")
+      description = "The PEM private key of --tls-cert (unencrypted: 'BEGIN PRIVATE KEY', RSA or EC; or 'BEGIN RSA PRIVATE KEY').")
   private Path tlsKey;
 
   @Option(

@@ -40,7 +40,8 @@ record TlsFiles(KeyStore keyStore, String password) {
 
   /**
    * Reads {@code chainPem} (one or more {@code CERTIFICATE} blocks, the server's first) and
-   * {@code keyPem} (a {@code PRIVATE KEY} block: unencrypted PKCS#8, RSA or EC), checks that the
+   * {@code keyPem} (a {@code PRIVATE KEY} block: unencrypted PKCS#8, RSA or EC; or a PKCS#1
+   * {@code RSA PRIVATE KEY} block), checks that the
    * key belongs to the first certificate, and builds the key store.
    *
    * @throws IllegalArgumentException if a file is missing, unreadable, not PEM, holds another
@@ -114,7 +115,15 @@ record TlsFiles(KeyStore keyStore, String password) {
           throw new IllegalArgumentException("TLS key " + pem + " is not a readable RSA or EC key (damaged, or of another "
               + "algorithm); give the certificate's RSA or EC key in PKCS#8 PEM");
         }
-        case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException(
+        case "RSA PRIVATE KEY" -> {
+          try {
+            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8OfRsa(decode(m.group(2), pem))));
+          } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("TLS key " + pem + " is not a readable RSA key (" + oneLine(e.getMessage())
+                + "); convert it to PKCS#8 with: " + TO_PKCS8.replace("KEY.pem", pem.toString()), e);
+          }
+        }
+        case "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY" -> throw new IllegalArgumentException(
             "TLS key " + pem + " is a '" + kind + "' block; convert it to unencrypted PKCS#8 ('BEGIN PRIVATE KEY') with: "
                 + TO_PKCS8.replace("KEY.pem", pem.toString()));
         default -> {
@@ -124,6 +133,36 @@ record TlsFiles(KeyStore keyStore, String password) {
     }
     throw new IllegalArgumentException("TLS key " + pem + " holds no '-----BEGIN PRIVATE KEY-----' block; "
         + "give the PEM private key of the certificate");
+  }
+
+  /**
+   * Wraps a PKCS#1 RSA key in the PKCS#8 structure the JDK reads: SEQUENCE { INTEGER 0,
+   * SEQUENCE { OID rsaEncryption, NULL }, OCTET STRING pkcs1 }.
+   */
+  private static byte[] pkcs8OfRsa(byte[] pkcs1) {
+    byte[] version = {0x02, 0x01, 0x00};
+    byte[] rsaEncryption = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
+        0x01, 0x05, 0x00};
+    byte[] octets = der(0x04, pkcs1);
+    byte[] body = new byte[version.length + rsaEncryption.length + octets.length];
+    System.arraycopy(version, 0, body, 0, version.length);
+    System.arraycopy(rsaEncryption, 0, body, version.length, rsaEncryption.length);
+    System.arraycopy(octets, 0, body, version.length + rsaEncryption.length, octets.length);
+    return der(0x30, body);
+  }
+
+  /** A DER tag-length-value with a definite length. */
+  private static byte[] der(int tag, byte[] value) {
+    int n = value.length;
+    byte[] length = n < 0x80 ? new byte[] {(byte) n}
+        : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+        : n < 0x10000 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+        : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+    byte[] out = new byte[1 + length.length + n];
+    out[0] = (byte) tag;
+    System.arraycopy(length, 0, out, 1, length.length);
+    System.arraycopy(value, 0, out, 1 + length.length, n);
+    return out;
   }
 
   /** Whether {@code key} signs what the certificate's public key verifies. */

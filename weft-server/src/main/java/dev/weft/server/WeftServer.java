@@ -281,7 +281,7 @@ public interface WeftServer extends AutoCloseable {
      * Serves HTTPS (TLS 1.2 and 1.3) with the certificate chain in {@code certificateChainPem}
      * (PEM {@code CERTIFICATE} blocks, the server's own first, then any intermediates) and its
      * private key in {@code privateKeyPem} (an unencrypted PKCS#8 {@code PRIVATE KEY} block, RSA
-     * or EC). The files are read at {@link #start()}, which fails with one line if one is
+     * or EC, or a PKCS#1 {@code RSA PRIVATE KEY} block). The files are read at {@link #start()}, which fails with one line if one is
      * missing, is not PEM, or the key does not belong to the certificate. Clients must trust the
      * certificate (or its issuer).
      */

@@ -122,13 +122,24 @@ final class TlsTest {
   }
 
   @Test
-  void start_tlsKeyInPkcs1Form_failsSayingHowToConvert() throws IOException {
-    String pkcs8 = Files.readString(KEY);
-    Path pkcs1 = Files.writeString(dir.resolve("rsa.pem"),
-        pkcs8.replace("BEGIN PRIVATE KEY", "BEGIN RSA PRIVATE KEY").replace("END PRIVATE KEY", "END RSA PRIVATE KEY"));
+  void start_tlsKeyInPkcs1RsaForm_served() throws Exception {
+    try (WeftServer server = builder().tls(CERT, resource("/tls/localhost-key-pkcs1.pem")).start()) {
+      HttpResponse<String> r = HttpClient.newBuilder().sslContext(trusting(CERT)).build()
+          .send(HttpRequest.newBuilder(server.uri().resolve("/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
 
-    assertThatThrownBy(() -> builder().tls(CERT, pkcs1).start()).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + pkcs1);
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void start_tlsKeyInSec1EcForm_failsSayingHowToConvert() throws IOException {
+    String pkcs8 = Files.readString(OTHER_KEY);
+    Path sec1 = Files.writeString(dir.resolve("ec.pem"),
+        pkcs8.replace("BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY").replace("END PRIVATE KEY", "END EC PRIVATE KEY"));
+
+    assertThatThrownBy(() -> builder().tls(resource("/tls/other-cert.pem"), sec1).start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'EC PRIVATE KEY' block").hasMessageContaining("openssl pkcs8 -topk8 -nocrypt -in " + sec1);
   }
 
   @Test
