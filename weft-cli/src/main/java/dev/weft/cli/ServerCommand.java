@@ -54,7 +54,8 @@ import picocli.CommandLine.Spec;
       "%nExamples:",
       "  weft server                             # the examples' apps, on port 8080",
       "  weft server --port 0 --data /tmp/weft   # any free port (the URL is printed)",
-      "  weft server --jar app.jar --host 0.0.0.0 --token-file /etc/weft/token",
+      "  weft server --jar app.jar --host 0.0.0.0 --token-file /etc/weft/token \\",
+      "      --tls-cert cert.pem --tls-key key.pem   # HTTPS; clients: --tls-ca cert.pem",
       "%nRoutes: POST /v1/applications/{app}, GET /v1/applications, GET /v1/requests,",
       "GET /v1/requests/{id}[/output|/progress], DELETE /v1/requests/{id};",
       "all described at GET /openapi.json."
@@ -62,8 +63,8 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "1:the server could not start (the port is in use)",
-      "2:wrong options (a bad flag, a host that does not resolve, a missing or empty --token-file), or no "
-          + "applications found",
+      "2:wrong options (a bad flag, a host that does not resolve, a missing or empty --token-file, bad TLS "
+          + "files, plain HTTP beyond loopback without --insecure), or no applications found",
       "3:the journal is in use by another process (another weft server on the same --data)",
       "4:the journal cannot be used (damaged, read-only, not a Weft journal, written by a newer Weft)",
       "143:stopped by SIGTERM (130: by Ctrl-C)"
@@ -82,8 +83,26 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "<host>",
       defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}). Any address beyond loopback, such as 0.0.0.0, "
-          + "needs a bearer token: --token-file, $WEFT_TOKEN or --token, else one is generated and printed.")
+          + "needs a bearer token: --token-file, $WEFT_TOKEN or --token, else one is generated and printed; and "
+          + "--tls-cert/--tls-key, or --insecure for plain HTTP.")
   private String host;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "<file>",
+      description = "Serve HTTPS with this PEM certificate chain (the server's certificate first); needs --tls-key.")
+  private Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "<file>",
+      description = "The PEM private key of --tls-cert (unencrypted: 'BEGIN PRIVATE KEY', RSA or EC; or 'BEGIN RSA PRIVATE KEY').")
+  private Path tlsKey;
+
+  @Option(
+      names = "--insecure",
+      description = "Allow plain HTTP on an address beyond loopback (tokens and data cross the network unencrypted).")
+  private boolean insecure;
 
   @Option(
       names = "--port",
@@ -146,6 +165,13 @@ final class ServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw CommandFailure.usage("--port must be 0..65535 (0: any free port), was " + port);
     }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw CommandFailure.usage("give --tls-cert and --tls-key together (the certificate chain and its private key)");
+    }
+    if (tlsCert == null && !insecure && beyondLoopback(host)) {
+      throw CommandFailure.usage("refusing plain HTTP on " + host + ", beyond loopback: serve HTTPS with --tls-cert FILE "
+          + "--tls-key FILE, listen on 127.0.0.1, or give --insecure to allow plain HTTP");
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path journalFile = data.resolve(JOURNAL_FILE).toAbsolutePath().normalize();
@@ -204,6 +230,12 @@ final class ServerCommand implements Callable<Integer> {
         builder.port(port);
       }
       bearer.ifPresent(builder::bearerToken);
+      if (tlsCert != null) {
+        builder.tls(tlsCert, tlsKey);
+      }
+      if (insecure) {
+        builder.insecure();
+      }
       server = builder.start(); // resumes the unfinished requests of the hosted applications
     } catch (IllegalArgumentException e) {
       close(runtime, journal);
@@ -252,6 +284,15 @@ final class ServerCommand implements Callable<Integer> {
     out.flush();
     stopped.await(); // the shutdown hook ends the process; this thread only keeps it alive until then
     return 0;
+  }
+
+  /** Whether {@code host} resolves to an address beyond loopback; one that does not resolve is the builder's to report. */
+  private static boolean beyondLoopback(String host) {
+    try {
+      return !java.net.InetAddress.getByName(host.strip()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   /**

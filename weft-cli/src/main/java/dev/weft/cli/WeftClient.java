@@ -14,9 +14,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * A blocking client of a Weft server's HTTP API (docs/SERVER.md), for the commands that talk to
@@ -47,6 +49,17 @@ final class WeftClient {
    * @throws CommandFailure (usage) unless {@code server} is an absolute http or https URL
    */
   WeftClient(URI server, Optional<String> token) {
+    this(server, token, Optional.empty());
+  }
+
+  /**
+   * A client of the server at {@code server} that, for an https URL, trusts the certificates in
+   * the PEM file {@code tlsCa} besides the system's trusted CAs.
+   *
+   * @throws CommandFailure (usage) unless {@code server} is an absolute http or https URL, or if
+   *     {@code tlsCa} is missing or holds no certificate
+   */
+  WeftClient(URI server, Optional<String> token, Optional<Path> tlsCa) {
     Objects.requireNonNull(server, "server");
     String scheme = Optional.ofNullable(server.getScheme()).orElse("");
     if (!(scheme.equals("http") || scheme.equals("https")) || server.getHost() == null) {
@@ -56,7 +69,9 @@ final class WeftClient {
     this.server = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.token = Objects.requireNonNull(token, "token");
     // HTTP/1.1: the JDK server does not speak h2c, and the upgrade attempt costs a round trip.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT);
+    tlsCa.ifPresent(ca -> http.sslContext(ClientTrust.trusting(ca)));
+    this.http = http.build();
   }
 
   /** The server's URL, without a trailing slash. */
@@ -239,6 +254,8 @@ final class WeftClient {
     } catch (HttpTimeoutException e) {
       throw CommandFailure.failed("the Weft server at " + server + " did not answer " + request.method() + " "
           + request.uri().getPath() + " in time (" + e.getMessage() + ")");
+    } catch (SSLHandshakeException e) {
+      throw CommandFailure.failed(ClientTrust.describe(server, e));
     } catch (IOException e) {
       throw CommandFailure.failed("talking to the Weft server at " + server + " failed: " + describe(e));
     } catch (InterruptedException e) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -99,6 +100,12 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
   Subscription onHangUp(Connection connection, Runnable onGone) {
     State s = connections.get(connection);
     EndPoint endPoint = connection.getEndPoint();
+    if (endPoint instanceof SslConnection.SslEndPoint tls) {
+      // Under TLS, watch the socket beneath: a client that closes with a TLS close_notify first
+      // shows bytes, not an end, so it is found by the idle timeout instead; one that just goes
+      // (killed, reset) is noticed here as on plain HTTP.
+      endPoint = tls.getSslConnection().getEndPoint();
+    }
     if (s == null || !(endPoint instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel channel)) {
       return () -> {};
     }

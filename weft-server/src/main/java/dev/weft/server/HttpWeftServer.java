@@ -15,7 +15,10 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -88,7 +91,9 @@ final class HttpWeftServer implements WeftServer {
     // or percent sign inside a request id is data, not ambiguity.
     http.setUriCompliance(UriCompliance.DEFAULT.with("weft", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
         UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    ServerConnector connector = config.tls().isEmpty()
+        ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+        : new ServerConnector(server, 1, 1, tls(config.tls().get(), http), new HttpConnectionFactory(http));
     connector.setHost(config.address().getHostAddress());
     connector.setPort(config.port().orElse(0));
     connector.setAcceptQueueSize(BACKLOG);
@@ -119,7 +124,7 @@ final class HttpWeftServer implements WeftServer {
       } catch (Exception e) {
         throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
       }
-      s.uri = uriOf(config.address(), connector.getLocalPort());
+      s.uri = uriOf(config.tls().isPresent() ? "https" : "http", config.address(), connector.getLocalPort());
     } catch (RuntimeException | Error e) {
       s.close();
       throw e;
@@ -128,20 +133,34 @@ final class HttpWeftServer implements WeftServer {
     return s;
   }
 
+  /** TLS 1.2 or newer with the JDK's default cipher suites, which exclude the weak ones. */
+  private static SslConnectionFactory tls(TlsFiles files, HttpConfiguration http) {
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStore(files.keyStore());
+    ssl.setKeyStorePassword(files.password());
+    ssl.setCertAlias(TlsFiles.ALIAS);
+    ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+    // Clients reach a server by an IP address as often as by name; the certificate is the client's to check.
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    secure.setSniHostCheck(false);
+    http.addCustomizer(secure);
+    return new SslConnectionFactory(ssl, org.eclipse.jetty.http.HttpVersion.HTTP_1_1.asString());
+  }
+
   /** How often an idle event stream sends a comment: every 15 s, or often enough for the idle timeout. */
   static Duration heartbeat(Duration idleTimeout) {
     Duration half = idleTimeout.dividedBy(2);
     return half.compareTo(Routes.HEARTBEAT) < 0 ? half : Routes.HEARTBEAT;
   }
 
-  private static URI uriOf(InetAddress address, int port) {
+  private static URI uriOf(String scheme, InetAddress address, int port) {
     InetAddress reach = address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address;
     String host = reach.getHostAddress();
     if (reach instanceof Inet6Address) {
       int zone = host.indexOf('%');
       host = "[" + (zone < 0 ? host : host.substring(0, zone)) + "]";
     }
-    return URI.create("http://" + host + ":" + port + "/");
+    return URI.create(scheme + "://" + host + ":" + port + "/");
   }
 
   Router router() {

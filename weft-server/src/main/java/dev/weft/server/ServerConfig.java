@@ -21,6 +21,7 @@ import java.util.OptionalInt;
  * @param maxBodyBytes the largest request body accepted
  * @param token the bearer token /v1 requests need, if any
  * @param limits connection timeouts and the connection limit
+ * @param tls the certificate chain and key to serve HTTPS with, or empty for plain HTTP
  */
 record ServerConfig(
     WeftRuntime runtime,
@@ -32,7 +33,8 @@ record ServerConfig(
     OptionalInt port,
     long maxBodyBytes,
     Optional<String> token,
-    Limits limits) {
+    Limits limits,
+    Optional<TlsFiles> tls) {
 
   /**
    * What bounds a connection, each value validated by the builder.

@@ -56,8 +56,9 @@ public interface WeftServer extends AutoCloseable {
   int port();
 
   /**
-   * Where to reach the server, such as {@code http://127.0.0.1:8080/}; a server bound to every
-   * interface ({@code 0.0.0.0}, {@code ::}) gives its loopback address.
+   * Where to reach the server, such as {@code http://127.0.0.1:8080/} ({@code https://} with
+   * {@link Builder#tls TLS}); a server bound to every interface ({@code 0.0.0.0}, {@code ::})
+   * gives its loopback address.
    */
   URI uri();
 
@@ -111,6 +112,9 @@ public interface WeftServer extends AutoCloseable {
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private PrintStream announcements = System.err;
+    private Optional<Path> tlsCertificateChain = Optional.empty();
+    private Optional<Path> tlsPrivateKey = Optional.empty();
+    private boolean insecure;
 
     private Builder() {}
 
@@ -149,7 +153,8 @@ public interface WeftServer extends AutoCloseable {
     /**
      * The address to listen on: a host name or an IP literal; default {@code 127.0.0.1}. Any
      * address that is not loopback (including {@code 0.0.0.0}) requires a bearer token; without
-     * {@link #bearerToken(String)} one is generated and printed to standard error once.
+     * {@link #bearerToken(String)} one is generated and printed to standard error once. It also
+     * requires {@link #tls TLS}, unless {@link #insecure()} allows plain HTTP.
      *
      * @throws IllegalArgumentException if blank
      */
@@ -272,6 +277,30 @@ public interface WeftServer extends AutoCloseable {
       return timeout;
     }
 
+    /**
+     * Serves HTTPS (TLS 1.2 and 1.3) with the certificate chain in {@code certificateChainPem}
+     * (PEM {@code CERTIFICATE} blocks, the server's own first, then any intermediates) and its
+     * private key in {@code privateKeyPem} (an unencrypted PKCS#8 {@code PRIVATE KEY} block, RSA
+     * or EC, or a PKCS#1 {@code RSA PRIVATE KEY} block). The files are read at {@link #start()}, which fails with one line if one is
+     * missing, is not PEM, or the key does not belong to the certificate. Clients must trust the
+     * certificate (or its issuer).
+     */
+    public Builder tls(Path certificateChainPem, Path privateKeyPem) {
+      this.tlsCertificateChain = Optional.of(Objects.requireNonNull(certificateChainPem, "certificateChainPem"));
+      this.tlsPrivateKey = Optional.of(Objects.requireNonNull(privateKeyPem, "privateKeyPem"));
+      return this;
+    }
+
+    /**
+     * Allows plain HTTP on an address that is not loopback, where {@link #start()} otherwise
+     * requires {@link #tls TLS}: tokens and data then cross the network readable by anyone on the
+     * path. A warning is printed to standard error at start. No effect on loopback or with TLS.
+     */
+    public Builder insecure() {
+      this.insecure = true;
+      return this;
+    }
+
     /** Where the generated token is announced; tests redirect it. */
     Builder announcements(PrintStream out) {
       this.announcements = Objects.requireNonNull(out, "out");
@@ -284,7 +313,10 @@ public interface WeftServer extends AutoCloseable {
      *
      * @throws IllegalStateException if no applications were given, a runtime without its journal,
      *     or a SQLite file together with a runtime or a journal
-     * @throws IllegalArgumentException if the host cannot be resolved
+     * @throws IllegalArgumentException if the host cannot be resolved, or a {@link #tls TLS}
+     *     file is missing, not PEM, or its key does not belong to its certificate
+     * @throws IllegalStateException if the host is not loopback, without TLS and not {@link
+     *     #insecure()}
      * @throws java.io.UncheckedIOException if the port cannot be bound
      */
     public WeftServer start() {
@@ -304,6 +336,12 @@ public interface WeftServer extends AutoCloseable {
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("cannot resolve host '" + host + "': " + e.getMessage(), e);
       }
+      boolean beyondLoopback = !address.isLoopbackAddress();
+      if (beyondLoopback && tlsCertificateChain.isEmpty() && !insecure) {
+        throw new IllegalStateException("refusing plain HTTP on " + address.getHostAddress() + ", beyond loopback: "
+            + "serve HTTPS with tls(certificate, key), listen on 127.0.0.1, or call insecure() to allow plain HTTP");
+      }
+      Optional<TlsFiles> tls = tlsCertificateChain.map(chain -> TlsFiles.load(chain, tlsPrivateKey.orElseThrow()));
       Optional<String> token = bearerToken;
       boolean generated = false;
       if (token.isEmpty() && !address.isLoopbackAddress()) {
@@ -317,7 +355,11 @@ public interface WeftServer extends AutoCloseable {
       try {
         HttpWeftServer server = HttpWeftServer.start(new ServerConfig(rt, ownsRuntime, j, ownsJournal, apps, address,
             port, maxBodyBytes, token,
-            new ServerConfig.Limits(headerTimeout, readTimeout, idleTimeout, maxConnections)));
+            new ServerConfig.Limits(headerTimeout, readTimeout, idleTimeout, maxConnections), tls));
+        if (beyondLoopback && tls.isEmpty()) {
+          announcements.println("weft-server: warning: plain HTTP on " + address.getHostAddress() + ":" + server.port()
+              + " (insecure): bearer tokens and data cross the network unencrypted; serve HTTPS with a TLS certificate");
+        }
         if (generated) {
           announcements.println("weft-server: listening on " + address.getHostAddress() + ":" + server.port()
               + " beyond loopback; every /v1 request needs the header 'Authorization: Bearer " + token.get()

@@ -61,7 +61,7 @@ final class AuthTest extends ServerTestSupport {
   @Test
   void nonLoopbackHost_withoutToken_generatesOneAndAnnouncesItOnce() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try (WeftServer open = WeftServer.builder().applications(Applications.of(TestApps.class)).host("0.0.0.0")
+    try (WeftServer open = WeftServer.builder().applications(Applications.of(TestApps.class)).host("0.0.0.0").insecure()
         .announcements(new PrintStream(err, true, StandardCharsets.UTF_8)).start()) {
       String token = open.token().orElseThrow();
       String announced = err.toString(StandardCharsets.UTF_8);
