@@ -24,7 +24,8 @@ final class FleetServer {
   private FleetServer() {}
 
   /** Runs until the process is told to stop; returns the exit code (0) after the shutdown hook ran. */
-  static int run(FleetOptions fleet, String url, String host, int port, String token, Duration retention,
+  static int run(FleetOptions fleet, String url, String host, int port,
+      java.util.function.Consumer<WeftServer.Builder> secure, String token, Duration retention,
       Applications apps, ClassLoader loader, PrintWriter out, PrintWriter err) throws InterruptedException {
     fleet.validate();
     String nodeId = fleet.nodeIdOrDefault();
@@ -42,6 +43,7 @@ final class FleetServer {
       if (token != null && !token.isBlank()) {
         builder.bearerToken(token);
       }
+      secure.accept(builder); // TLS, or plain HTTP beyond loopback only when asked
       server = builder.start(); // resumes what this node may take of the unfinished requests
       try {
         node = FleetNode.start(journal, runtime, apps, FleetNode.Options.of(server.uri(), fleet.capacity)

@@ -201,7 +201,8 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
 
     if (fleet.url().isPresent()) {
-      return FleetServer.run(fleet, fleet.url().get(), host, port, bearer.orElse(null), retention, apps, found.loader(),
+      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure, bearer.orElse(null), retention, apps,
+          found.loader(),
           out, err);
     }
     try {
@@ -230,12 +231,7 @@ final class ServerCommand implements Callable<Integer> {
         builder.port(port);
       }
       bearer.ifPresent(builder::bearerToken);
-      if (tlsCert != null) {
-        builder.tls(tlsCert, tlsKey);
-      }
-      if (insecure) {
-        builder.insecure();
-      }
+      secure(builder);
       server = builder.start(); // resumes the unfinished requests of the hosted applications
     } catch (IllegalArgumentException e) {
       close(runtime, journal);
@@ -300,6 +296,16 @@ final class ServerCommand implements Callable<Integer> {
    * generated if --require-token and none was given; warns when --token was typed on the command
    * line, where every local user can read it ({@code ps}).
    */
+  /** Applies --tls-cert/--tls-key and --insecure to a server about to start. */
+  private void secure(WeftServer.Builder builder) {
+    if (tlsCert != null) {
+      builder.tls(tlsCert, tlsKey);
+    }
+    if (insecure) {
+      builder.insecure();
+    }
+  }
+
   private Optional<String> bearerToken(PrintWriter err) {
     boolean typed = spec.commandLine().getParseResult().hasMatchedOption("--token");
     if (typed && tokenFile != null) {
