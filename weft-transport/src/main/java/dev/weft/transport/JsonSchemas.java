@@ -77,12 +77,14 @@ public final class JsonSchemas {
   private static final int MAX_EXAMPLE_DEPTH = 16;
 
   private final String refPrefix;
+  private final Set<String> taken;
   private final Map<String, ObjectNode> definitions = new TreeMap<>();
   /** Which name each described type got; types are compared by their full generic form. */
   private final Map<String, String> names = new HashMap<>();
 
-  private JsonSchemas(String refPrefix) {
+  private JsonSchemas(String refPrefix, Set<String> taken) {
     this.refPrefix = refPrefix;
+    this.taken = Set.copyOf(taken);
   }
 
   /**
@@ -93,13 +95,25 @@ public final class JsonSchemas {
    * @throws IllegalArgumentException if {@code refPrefix} is blank
    */
   public static JsonSchemas referencing(String refPrefix) {
+    return referencing(refPrefix, Set.of());
+  }
+
+  /**
+   * As {@link #referencing(String)}, never using one of the {@code taken} names (those the
+   * document already defines under the same prefix); a record whose simple name is taken gets its
+   * qualified name.
+   *
+   * @throws IllegalArgumentException if {@code refPrefix} is blank
+   */
+  public static JsonSchemas referencing(String refPrefix, Set<String> taken) {
     Objects.requireNonNull(refPrefix, "refPrefix");
+    Objects.requireNonNull(taken, "taken");
     if (refPrefix.isBlank()) {
       throw new IllegalArgumentException(
           "refPrefix is blank; pass the JSON pointer prefix the definitions live under, such as"
               + " \"#/components/schemas/\"");
     }
-    return new JsonSchemas(refPrefix);
+    return new JsonSchemas(refPrefix, taken);
   }
 
   /**
@@ -107,7 +121,7 @@ public final class JsonSchemas {
    * dialect, and records are defined under {@code $defs}.
    */
   public static String standalone(Type declared) {
-    JsonSchemas collector = new JsonSchemas("#/$defs/");
+    JsonSchemas collector = new JsonSchemas("#/$defs/", Set.of());
     ObjectNode root = NODES.objectNode();
     root.put("$schema", DIALECT);
     root.setAll(collector.node(declared));
@@ -320,15 +334,19 @@ public final class JsonSchemas {
       }
     }
     String candidate = name.toString();
-    if (!definitions.containsKey(candidate)) {
+    if (!isUsed(candidate)) {
       return candidate;
     }
     String qualified = raw.getName().replace('$', '.') + candidate.substring(raw.getSimpleName().length());
     String unique = qualified;
-    for (int i = 2; definitions.containsKey(unique); i++) {
+    for (int i = 2; isUsed(unique); i++) {
       unique = qualified + "_" + i;
     }
     return unique;
+  }
+
+  private boolean isUsed(String name) {
+    return definitions.containsKey(name) || taken.contains(name);
   }
 
   private static String simpleName(Type t) {
