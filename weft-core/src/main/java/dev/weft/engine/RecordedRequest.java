@@ -35,14 +35,26 @@ final class RecordedRequest<R> implements Request<R> {
     return info.application();
   }
 
+  /**
+   * The recorded error message, which names the exception's type; journals written before that
+   * held only the message, so the type is added when it is missing.
+   */
+  static String errorText(RequestInfo info) {
+    String type = info.errorType().orElse("");
+    String message = info.errorMessage().filter(m -> !m.isBlank()).orElse("");
+    if (message.isEmpty()) {
+      return (type.isEmpty() ? "unknown failure" : type) + " (no message)";
+    }
+    return type.isEmpty() || message.contains(type) ? message : type + ": " + message;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public R result() {
     return switch (info.state()) {
       case SUCCEEDED -> (R) journal.output(info.id(), outputType).orElse(null);
       case CANCELLED -> throw new java.util.concurrent.CancellationException("request " + info.id() + " was cancelled");
-      case FAILED -> throw new WeftException("request " + info.id() + " failed: "
-          + info.errorType().orElse("?") + ": " + info.errorMessage().orElse(""));
+      case FAILED -> throw new WeftException("request " + info.id() + " failed: " + errorText(info));
       case RUNNING -> throw new IllegalStateException("request " + info.id() + " is not finished");
     };
   }

@@ -48,7 +48,7 @@ final class Views {
    */
   static String request(RequestInfo info) {
     String error = info.errorMessage().isPresent() || info.errorType().isPresent()
-        ? Json.object().str("type", info.errorType().orElse(null)).str("message", info.errorMessage().orElse("")).end()
+        ? Json.object().str("type", info.errorType().orElse(null)).str("message", Service.errorText(info)).end()
         : "null";
     return Json.object()
         .str("id", info.id())
