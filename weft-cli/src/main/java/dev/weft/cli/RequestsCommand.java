@@ -109,9 +109,9 @@ final class RequestsCommand implements Callable<Integer> {
       if (error.isObject()) {
         String type = error.path("type").asText("");
         String text = error.path("message").asText("");
-        // the message names the type itself (servers before that sent the bare message)
-        rows.add(new String[] {"error", text.isBlank() ? type + " (no message)"
-            : type.isEmpty() || text.contains(type) ? text : type + ": " + text});
+        // the message names the function, attempt, exception type and causes; the type (the one
+        // Java callers catch, often a wrapper) would only repeat it
+        rows.add(new String[] {"error", text.isBlank() ? type + " (no message)" : text});
       }
       for (String[] row : rows) {
         out.printf("%-12s%s%n", row[0], row[1]);

@@ -36,8 +36,8 @@ final class RecordedRequest<R> implements Request<R> {
   }
 
   /**
-   * The recorded error message, which names the exception's type; journals written before that
-   * held only the message, so the type is added when it is missing.
+   * The recorded error message, which names the function, attempt, exception type and causes;
+   * an empty one (from journals written before that) is replaced by the exception's type.
    */
   static String errorText(RequestInfo info) {
     String type = info.errorType().orElse("");
@@ -45,7 +45,7 @@ final class RecordedRequest<R> implements Request<R> {
     if (message.isEmpty()) {
       return (type.isEmpty() ? "unknown failure" : type) + " (no message)";
     }
-    return type.isEmpty() || message.contains(type) ? message : type + ": " + message;
+    return message;
   }
 
   @Override

@@ -233,8 +233,8 @@ final class Service {
 
   /**
    * The journal's error message, which names the function, attempt, exception type and causes;
-   * journals from before that held only the exception's message, so its type is added when
-   * missing, and an empty message never reaches the client.
+   * an empty one (from journals written before that) is replaced by the exception's type, so an
+   * empty message never reaches the client.
    */
   static String errorText(RequestInfo info) {
     String type = info.errorType().orElse("");
@@ -242,7 +242,7 @@ final class Service {
     if (message.isEmpty()) {
       return (type.isEmpty() ? "unknown failure" : type) + " (no message)";
     }
-    return type.isEmpty() || message.contains(type) ? message : type + ": " + message;
+    return message;
   }
 
   /** A thrown failure as {@code type: message} (or {@code type (no message)}) with its causes. */
