@@ -1,6 +1,7 @@
 package dev.weft.engine;
 
 import dev.weft.FunctionException;
+import dev.weft.RequestError;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -33,8 +34,15 @@ final class FailureText {
     ORIGINS.putIfAbsent(failure, new Origin(function, attempt, attempts, retryable));
   }
 
-  /** The whole text for {@code failure}, with the function and attempt when they were noted. */
+  /**
+   * The whole text for {@code failure}, with the function and attempt when they were noted. A
+   * {@link RequestError} with a message is its message alone: the application wrote it for the
+   * request's caller.
+   */
   static String describe(Throwable failure) {
+    if (failure instanceof RequestError e && e.getMessage() != null && !e.getMessage().isBlank()) {
+      return e.getMessage();
+    }
     StringBuilder text = new StringBuilder();
     // A checked exception reaches callers wrapped in a FunctionException that only repeats it:
     // describe what was thrown, where it was given up on.
