@@ -130,7 +130,8 @@ final class InvokeCommand implements Callable<Integer> {
       }
       case WeftClient.Outcome.Failure f -> {
         String what = f.code().equals("request_cancelled") ? "was cancelled" : "failed";
-        err.println("weft: request " + f.request().requestId() + " " + what + ": " + f.message());
+        err.println("weft: request " + f.request().requestId() + " " + what + ": "
+            + (f.message().isBlank() ? "(the server gave no reason)" : f.message()));
         err.flush();
         yield 1;
       }

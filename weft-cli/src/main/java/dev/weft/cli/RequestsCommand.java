@@ -108,7 +108,10 @@ final class RequestsCommand implements Callable<Integer> {
       JsonNode error = r.path("error");
       if (error.isObject()) {
         String type = error.path("type").asText("");
-        rows.add(new String[] {"error", (type.isEmpty() ? "" : type + ": ") + error.path("message").asText()});
+        String text = error.path("message").asText("");
+        // the message names the function, attempt, exception type and causes; the type (the one
+        // Java callers catch, often a wrapper) would only repeat it
+        rows.add(new String[] {"error", text.isBlank() ? type + " (no message)" : text});
       }
       for (String[] row : rows) {
         out.printf("%-12s%s%n", row[0], row[1]);

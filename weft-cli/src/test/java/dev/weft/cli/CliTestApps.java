@@ -49,6 +49,19 @@ public final class CliTestApps {
     throw new RequestError(message);
   }
 
+  /** Never connects: no message, as the JDK throws it; retried twice. */
+  @Function(retries = 2, backoff = @dev.weft.Backoff(initial = "1ms", max = "2ms"))
+  static String dial(String host) throws java.net.ConnectException {
+    throw new java.net.ConnectException();
+  }
+
+  /** Fails the request after every attempt of {@link #dial} failed to connect. */
+  @Application(description = "Connects to a host that never answers")
+  @Function(retries = 0)
+  static String connect(String host) {
+    return Weft.fn(CliTestApps::dial).call(host);
+  }
+
   /** Sleeps for {@code seconds}, or until cancelled. */
   @Application(description = "Sleeps for the given seconds (until cancelled)")
   @Function(timeout = "1m")

@@ -117,6 +117,15 @@ final class InvokeCommandTest {
   }
 
   @Test
+  void invoke_wait_callsNeverConnected_saysFunctionAttemptsAndType() {
+    Cli.Result result = Cli.run("invoke", "CliTestApps.connect", "\"db.example\"", "--wait", "--server", server.url());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.err()).containsPattern("weft: request \\S+ failed: CliTestApps.dial failed on attempt 3 of 3: "
+        + "java.net.ConnectException \\(no message\\)");
+  }
+
+  @Test
   void invoke_noServerListening_exitsOneSayingHowToStartOne() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

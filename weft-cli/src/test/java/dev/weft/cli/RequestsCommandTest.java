@@ -114,6 +114,16 @@ final class RequestsCommandTest {
   }
 
   @Test
+  void show_callsNeverConnected_errorSaysFunctionAttemptsAndType() {
+    String id = finished("CliTestApps.connect", "\"db.example\"");
+
+    Cli.Result result = Cli.run("requests", "show", id, "--server", server.url());
+
+    assertThat(result.out()).containsPattern(
+        "error\\s+CliTestApps.dial failed on attempt 3 of 3: java.net.ConnectException \\(no message\\)\n");
+  }
+
+  @Test
   void show_unknownId_exitsTwo() {
     Cli.Result result = Cli.run("requests", "show", "no-such-request", "--server", server.url());
 

@@ -402,6 +402,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
       }
     }
     if (!retry) {
+      FailureText.noteGivenUp(failure, spec.name(), attempt, retries + 1, Failures.retryable(failure));
       fail(failure);
       return -1;
     }

@@ -182,8 +182,13 @@ public final class Engine {
       RequestState state = failure == null ? RequestState.SUCCEEDED
           : root.result.isCancelled() ? RequestState.CANCELLED : RequestState.FAILED;
       try {
-        if (!handle.abandoned()) { // an abandoned run belongs to another process now: it records nothing
-          log.finished(state, v, def.outputType(), Optional.ofNullable(failure));
+        if (handle.abandoned()) {
+          // an abandoned run belongs to another process now: it records nothing
+        } else if (failure == null) {
+          log.finished(state, v, def.outputType(), Optional.empty());
+        } else {
+          log.failed(state, failure, state == RequestState.CANCELLED
+              ? "request " + log.requestId() + " was cancelled" : FailureText.describe(failure));
         }
       } catch (Throwable t) {
         Threads.log().log(System.Logger.Level.ERROR, "could not journal the end of request " + log.requestId(), t);

@@ -65,6 +65,19 @@ final class RecordedRequest<R> implements Request<R> {
     return result(Duration.ofNanos(Long.MAX_VALUE));
   }
 
+  /**
+   * The recorded error message, which names the function, attempt, exception type and causes;
+   * an empty one (from journals written before that) is replaced by the exception's type.
+   */
+  static String errorText(RequestInfo info) {
+    String type = info.errorType().orElse("");
+    String message = info.errorMessage().filter(m -> !m.isBlank()).orElse("");
+    if (message.isEmpty()) {
+      return (type.isEmpty() ? "unknown failure" : type) + " (no message)";
+    }
+    return message;
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public R result(Duration timeout) {
@@ -72,8 +85,7 @@ final class RecordedRequest<R> implements Request<R> {
     return switch (info.state()) {
       case SUCCEEDED -> (R) journal.output(id, outputType).orElse(null);
       case CANCELLED -> throw new CancellationException("request " + id + " was cancelled");
-      case FAILED -> throw new WeftException("request " + id + " failed: "
-          + info.errorType().orElse("?") + ": " + info.errorMessage().orElse(""));
+      case FAILED -> throw new WeftException("request " + id + " failed: " + errorText(info));
       case RUNNING -> throw new IllegalStateException("request " + id + " is not finished");
     };
   }

@@ -138,6 +138,8 @@ public final class InMemoryJournal implements Journal {
     private volatile Instant finishedAt;
     private volatile Object output;
     private volatile Throwable failure;
+    /** How the failure reads for people, as the engine described it. */
+    private volatile String description;
 
     Log(InMemoryJournal journal, NewRequest request, long sequence) {
       this(journal, request, sequence, true, Instant.now(), new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
@@ -183,6 +185,7 @@ public final class InMemoryJournal implements Journal {
         @Override public void attemptFailed(DurableId c, String f, int n, Throwable e, boolean r) { self.attemptFailed(c, f, n, e, r); }
         @Override public void progress(ProgressUpdate u) { self.progress(u); }
         @Override public void finished(RequestState s, Object o, Type t, Optional<Throwable> e) { self.finished(s, o, t, e); }
+        @Override public void failed(RequestState s, Throwable e, String d) { self.failed(s, e, d); }
       };
     }
 
@@ -190,7 +193,7 @@ public final class InMemoryJournal implements Journal {
       Throwable f = failure;
       return new RequestInfo(request.id(), request.application(), state, createdAt, Optional.ofNullable(finishedAt),
           Optional.ofNullable(progress), Optional.ofNullable(f).map(t -> t.getClass().getName()),
-          Optional.ofNullable(f).map(Throwable::getMessage));
+          Optional.ofNullable(f).map(t -> description != null ? description : t.getMessage()));
     }
 
     @Override
@@ -237,6 +240,15 @@ public final class InMemoryJournal implements Journal {
     @Override
     public void progress(ProgressUpdate update) {
       progress = update;
+    }
+
+    @Override
+    public synchronized void failed(RequestState state, Throwable failure, String description) {
+      if (this.state.finished()) {
+        return;
+      }
+      this.description = description;
+      finished(state, null, Void.class, Optional.of(failure));
     }
 
     @Override

@@ -56,6 +56,18 @@ public interface RequestLog {
    */
   void finished(RequestState state, Object output, Type outputType, Optional<Throwable> failure);
 
+  /**
+   * Records that the request failed or was cancelled with {@code failure}, described for people
+   * by {@code description}: which function failed, on which attempt of how many, the exception's
+   * type and message and its causes. A journal stores the description as the request's {@link
+   * RequestInfo#errorMessage()} (and the exception's class as its error type). The default, for
+   * journals written before descriptions existed, records {@code failure} as {@link #finished}
+   * does and drops the description.
+   */
+  default void failed(RequestState state, Throwable failure, String description) {
+    finished(state, null, Void.class, Optional.of(failure));
+  }
+
   /** A recorded output. */
   record Recorded(Object output) {}
 }

@@ -73,7 +73,7 @@ final class Routes {
   // GET /openapi.json
   private void openApi(Call call) throws IOException {
     call.query(Set.of());
-    call.send(200, Call.JSON, openApi, Map.of());
+    call.send(200, Call.JSON, OpenApi.document(openApi, service.applications().all()), Map.of());
   }
 
   // GET /v1/applications

@@ -219,7 +219,7 @@ final class Service {
     if (info.isPresent()) {
       return failure(info.get());
     }
-    String message = thrown == null || thrown.getMessage() == null ? "" : thrown.getMessage();
+    String message = thrown == null ? "request " + request.id() + " failed" : describe(thrown);
     return state == RequestState.CANCELLED ? cancelled(request.id()) : new Outcome.Failure("request_failed", message);
   }
 
@@ -228,7 +228,32 @@ final class Service {
     if (info.state() == RequestState.CANCELLED) {
       return cancelled(info.id());
     }
-    return new Outcome.Failure("request_failed", info.errorMessage().orElse(""));
+    return new Outcome.Failure("request_failed", errorText(info));
+  }
+
+  /**
+   * The journal's error message, which names the function, attempt, exception type and causes;
+   * an empty one (from journals written before that) is replaced by the exception's type, so an
+   * empty message never reaches the client.
+   */
+  static String errorText(RequestInfo info) {
+    String type = info.errorType().orElse("");
+    String message = info.errorMessage().filter(m -> !m.isBlank()).orElse("");
+    if (message.isEmpty()) {
+      return (type.isEmpty() ? "unknown failure" : type) + " (no message)";
+    }
+    return message;
+  }
+
+  /** A thrown failure as {@code type: message} (or {@code type (no message)}) with its causes. */
+  private static String describe(Throwable thrown) {
+    StringBuilder text = new StringBuilder();
+    java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (Throwable t = thrown; t != null && seen.add(t); t = t.getCause()) {
+      text.append(text.isEmpty() ? "" : "; caused by ").append(t.getClass().getName())
+          .append(t.getMessage() == null || t.getMessage().isBlank() ? " (no message)" : ": " + t.getMessage());
+    }
+    return text.toString();
   }
 
   private static Outcome.Failure cancelled(String id) {

@@ -4,6 +4,7 @@ import dev.weft.Applications;
 import dev.weft.ProgressUpdate;
 import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestPage;
+import dev.weft.transport.JsonSchemas;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,13 +12,19 @@ import java.util.Optional;
 final class Views {
   private Views() {}
 
-  /** {@code {"name", "description", "input_type", "output_type"}}. */
+  /**
+   * {@code {"name", "description", "input_type", "output_type", "input_schema", "output_schema",
+   * "input_example"}}: the schemas are self-contained JSON Schema 2020-12 documents.
+   */
   static String application(Applications.Entry e) {
     return Json.object()
         .str("name", e.name())
         .str("description", e.description())
         .str("input_type", e.inputType().getTypeName())
         .str("output_type", e.outputType().getTypeName())
+        .raw("input_schema", JsonSchemas.standalone(e.inputType()))
+        .raw("output_schema", JsonSchemas.standalone(e.outputType()))
+        .raw("input_example", JsonSchemas.example(e.inputType()))
         .end();
   }
 
@@ -41,7 +48,7 @@ final class Views {
    */
   static String request(RequestInfo info) {
     String error = info.errorMessage().isPresent() || info.errorType().isPresent()
-        ? Json.object().str("type", info.errorType().orElse(null)).str("message", info.errorMessage().orElse("")).end()
+        ? Json.object().str("type", info.errorType().orElse(null)).str("message", Service.errorText(info)).end()
         : "null";
     return Json.object()
         .str("id", info.id())

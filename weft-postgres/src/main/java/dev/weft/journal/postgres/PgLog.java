@@ -179,6 +179,17 @@ final class PgLog implements RequestLog {
    */
   @Override
   public void finished(RequestState state, Object output, Type outputType, Optional<Throwable> failure) {
+    finish(state, output, outputType, failure, Optional.empty());
+  }
+
+  /** Records the failure with {@code description} (function, attempt, type, causes) as its message. */
+  @Override
+  public void failed(RequestState state, Throwable failure, String description) {
+    finish(state, null, Void.class, Optional.of(failure), Optional.of(description));
+  }
+
+  private void finish(RequestState state, Object output, Type outputType, Optional<Throwable> failure,
+      Optional<String> description) {
     journal.ensureOpen();
     if (fenced.get()) {
       return;
@@ -191,7 +202,7 @@ final class PgLog implements RequestLog {
       ErrorPayload payload = ErrorPayload.of(failure.get());
       errorJson = PostgresJournal.errorJson(payload);
       errorType = Optional.of(payload.type());
-      errorMessage = Optional.ofNullable(payload.message());
+      errorMessage = description.or(() -> Optional.ofNullable(payload.message()));
     } else if (state == RequestState.SUCCEEDED) {
       try {
         outputJson = Json.encode(output, outputType);

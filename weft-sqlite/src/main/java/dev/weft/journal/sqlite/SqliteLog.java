@@ -147,6 +147,17 @@ final class SqliteLog implements RequestLog {
    */
   @Override
   public void finished(RequestState state, Object output, Type outputType, Optional<Throwable> failure) {
+    finish(state, output, outputType, failure, Optional.empty());
+  }
+
+  /** As {@link #finished}, with the engine's description of the failure as the error message. */
+  @Override
+  public void failed(RequestState state, Throwable failure, String description) {
+    finish(state, null, Void.class, Optional.of(failure), Optional.of(description));
+  }
+
+  private void finish(RequestState state, Object output, Type outputType, Optional<Throwable> failure,
+      Optional<String> description) {
     journal.ensureOpen();
     long at = journal.clock().millis();
     String outputJson = null;
@@ -157,7 +168,7 @@ final class SqliteLog implements RequestLog {
       ErrorPayload payload = ErrorPayload.of(failure.get());
       errorJson = SqliteJournal.errorJson(payload);
       errorType = Optional.of(payload.type());
-      errorMessage = Optional.ofNullable(payload.message());
+      errorMessage = description.or(() -> Optional.ofNullable(payload.message()));
     } else if (state == RequestState.SUCCEEDED) {
       try {
         outputJson = Json.encode(output, outputType);
