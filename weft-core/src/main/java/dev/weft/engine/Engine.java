@@ -184,6 +184,9 @@ public final class Engine {
       try {
         if (!handle.abandoned()) { // an abandoned run belongs to another process now: it records nothing
           log.finished(state, v, def.outputType(), Optional.ofNullable(failure));
+          if (state == RequestState.FAILED) {
+            EngineLog.requestFailed(log.requestId(), def.name(), failure);
+          }
         }
       } catch (Throwable t) {
         Threads.log().log(System.Logger.Level.ERROR, "could not journal the end of request " + log.requestId(), t);
