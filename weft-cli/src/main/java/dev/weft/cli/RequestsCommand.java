@@ -140,11 +140,23 @@ final class RequestsCommand implements Callable<Integer> {
     }
     Set<String> ids = new HashSet<>();
     calls.forEach(c -> ids.add(c.path("id").asText()));
+    // The entry call has no parent. The items of a map name the map as their parent, which has no
+    // row of its own: they show under the entry call, which every call descends from.
+    String entry = null;
+    for (JsonNode c : calls) {
+      if (!c.path("parent").isTextual()) {
+        entry = c.path("id").asText();
+        break;
+      }
+    }
     Map<String, List<JsonNode>> children = new HashMap<>();
     List<JsonNode> roots = new ArrayList<>();
     for (JsonNode c : calls) {
       String parent = c.path("parent").isTextual() ? c.path("parent").asText() : null;
-      if (parent == null || !ids.contains(parent)) {
+      if (parent != null && !ids.contains(parent)) {
+        parent = entry;
+      }
+      if (parent == null) {
         roots.add(c);
       } else {
         children.computeIfAbsent(parent, k -> new ArrayList<>()).add(c);

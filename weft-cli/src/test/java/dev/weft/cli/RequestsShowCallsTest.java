@@ -51,7 +51,7 @@ final class RequestsShowCallsTest {
     int heading = lines.indexOf("calls");
     assertThat(heading).as(result.out()).isPositive();
     List<String> tree = lines.subList(heading + 1, lines.size());
-    assertThat(tree.get(0)).startsWith("  CallTreeApps.tree  FAILED  1 attempt (1 failed)  ").contains("broken for x3");
+    assertThat(tree.get(0)).as(result.out()).startsWith("  CallTreeApps.tree  FAILED  1 attempt (1 failed)  ").contains("broken for x3");
     List<String> squares = tree.stream().filter(l -> l.contains("CallTreeApps.square")).toList();
     assertThat(squares).hasSize(3).allSatisfy(l -> {
       assertThat(indent(l)).isGreaterThan(indent(tree.get(0)));

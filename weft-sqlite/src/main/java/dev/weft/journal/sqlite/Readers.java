@@ -184,11 +184,15 @@ final class Readers implements AutoCloseable {
     });
   }
 
-  /** The calls rows of a request, in seq order. */
+  /**
+   * The calls rows of a request in the order they started (a row is inserted when the writer
+   * first sees the call, which for a call still running at a commit can be after its children);
+   * ties, and rows without a start, go by seq.
+   */
   List<CallRecord> calls(String requestId) {
     return read(r -> {
       PreparedStatement ps = r.prepare("SELECT durable_id, parent_id, function, state, failed_attempts, error, "
-          + "started_at, finished_at FROM calls WHERE request_id = ? ORDER BY seq");
+          + "started_at, finished_at FROM calls WHERE request_id = ? ORDER BY started_at IS NULL, started_at, seq");
       ps.setString(1, requestId);
       List<CallRecord> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {

@@ -547,7 +547,7 @@ public final class SqliteJournal implements Journal {
   }
 
   /**
-   * The calls of a request, in the order they were first recorded, as last committed to the file:
+   * The calls of a request, in the order they started, as last committed to the file:
    * a call recorded in the last moments (not yet committed by the writer) shows once committed.
    *
    * @throws IllegalStateException if the journal is closed
