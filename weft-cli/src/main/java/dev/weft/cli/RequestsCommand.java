@@ -2,9 +2,16 @@ package dev.weft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,12 +123,87 @@ final class RequestsCommand implements Callable<Integer> {
       for (String[] row : rows) {
         out.printf("%-12s%s%n", row[0], row[1]);
       }
+      printCalls(out, weft.get("/v1/requests/" + WeftClient.segment(id) + "/calls").path("calls"));
       if (r.path("state").asText().equals("SUCCEEDED")) {
         out.println("output");
         out.println(WeftClient.pretty(weft.get("/v1/requests/" + WeftClient.segment(id) + "/output")));
       }
       out.flush();
       return 0;
+    }
+  }
+
+  /**
+   * The call tree under a {@code calls} heading: one line per call, indented under its parent, in
+   * the order the calls started: function, state, attempts, duration and last error.
+   */
+  static void printCalls(PrintWriter out, JsonNode calls) {
+    if (!calls.isArray() || calls.isEmpty()) {
+      return; // the in-memory journal keeps no call rows: say nothing rather than "no calls"
+    }
+    Set<String> ids = new HashSet<>();
+    calls.forEach(c -> ids.add(c.path("id").asText()));
+    // The entry call has no parent. The items of a map name the map as their parent, which has no
+    // row of its own: they show under the entry call, which every call descends from.
+    String entry = null;
+    for (JsonNode c : calls) {
+      if (!c.path("parent").isTextual()) {
+        entry = c.path("id").asText();
+        break;
+      }
+    }
+    Map<String, List<JsonNode>> children = new HashMap<>();
+    List<JsonNode> roots = new ArrayList<>();
+    for (JsonNode c : calls) {
+      String parent = c.path("parent").isTextual() ? c.path("parent").asText() : null;
+      if (parent != null && !ids.contains(parent)) {
+        parent = entry;
+      }
+      if (parent == null) {
+        roots.add(c);
+      } else {
+        children.computeIfAbsent(parent, k -> new ArrayList<>()).add(c);
+      }
+    }
+    out.println("calls");
+    for (JsonNode root : roots) {
+      printCall(out, root, 1, children);
+    }
+  }
+
+  private static void printCall(PrintWriter out, JsonNode c, int depth, Map<String, List<JsonNode>> children) {
+    String state = c.path("state").asText();
+    int failed = c.path("failed_attempts").asInt();
+    // the attempt that succeeded, or the one running now, counts too
+    int attempts = failed + (state.equals("RETRYING") || state.equals("FAILED") ? 0 : 1);
+    StringBuilder line = new StringBuilder("  ".repeat(depth)).append(c.path("function").asText())
+        .append("  ").append(state)
+        .append("  ").append(attempts).append(attempts == 1 ? " attempt" : " attempts");
+    if (failed > 0) {
+      line.append(" (").append(failed).append(" failed)");
+    }
+    line.append("  ").append(duration(c.path("started_at"), c.path("finished_at")));
+    JsonNode error = c.path("error");
+    if (error.isObject()) {
+      String message = error.path("message").asText("");
+      line.append("  error ").append(error.path("type").asText()).append(message.isEmpty() ? "" : ": " + message);
+    }
+    out.println(line);
+    for (JsonNode child : children.getOrDefault(c.path("id").asText(), List.of())) {
+      printCall(out, child, depth + 1, children);
+    }
+  }
+
+  private static String duration(JsonNode started, JsonNode finished) {
+    if (!started.isTextual() || !finished.isTextual()) {
+      return "-";
+    }
+    try {
+      long ms = Duration.between(Instant.parse(started.asText()),
+          Instant.parse(finished.asText())).toMillis();
+      return ms < 10_000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    } catch (DateTimeParseException e) {
+      return "-";
     }
   }
 

@@ -22,6 +22,11 @@ final class TestServer implements AutoCloseable {
     return new TestServer(builder.start());
   }
 
+  /** A server of {@code applications} journaling to the SQLite file {@code journal}. */
+  static TestServer start(Applications applications, java.nio.file.Path journal) {
+    return new TestServer(WeftServer.builder().applications(applications).sqliteJournal(journal).anyFreePort().start());
+  }
+
   /** {@code http://127.0.0.1:PORT}, as --server takes it. */
   String url() {
     String uri = server.uri().toString();

@@ -406,6 +406,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
       fail(failure);
       return -1;
     }
+    EngineLog.retrying(parent.run.id(), spec.name(), attempt, retries + 1, failure);
     return spec.def().backoff().delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
   }
 

@@ -189,6 +189,9 @@ public final class Engine {
         } else {
           log.failed(state, failure, state == RequestState.CANCELLED
               ? "request " + log.requestId() + " was cancelled" : FailureText.describe(failure));
+          if (state == RequestState.FAILED) {
+            EngineLog.requestFailed(log.requestId(), def.name(), failure);
+          }
         }
       } catch (Throwable t) {
         Threads.log().log(System.Logger.Level.ERROR, "could not journal the end of request " + log.requestId(), t);

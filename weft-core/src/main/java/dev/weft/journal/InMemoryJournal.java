@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A journal in this process's memory: a retried call takes its finished children from it, but
  * nothing survives the process. The calls of a request are dropped when it finishes; what is kept
  * of finished requests (their info and output) is bounded by {@code retainFinished}, oldest
- * dropped first. Thread-safe; never blocks.
+ * dropped first. It keeps no call rows, so {@link #calls(String)} is always empty (use a durable
+ * journal to see a request's call tree). Thread-safe; never blocks.
  */
 public final class InMemoryJournal implements Journal {
   private static final Object NULL = new Object();

@@ -44,6 +44,18 @@ public interface Journal extends AutoCloseable {
   RequestPage list(RequestQuery query);
 
   /**
+   * The calls recorded for a request, in the order they started (its call tree: each names its
+   * parent). Empty if the request is unknown, or if this journal keeps no call rows (the default,
+   * and {@link InMemoryJournal}). A durable journal returns what it has committed: calls made in
+   * the last moments may show a little later. Blocks for a read.
+   *
+   * @throws JournalUnavailableException if the journal cannot be read now
+   */
+  default List<CallRecord> calls(String requestId) {
+    return List.of();
+  }
+
+  /**
    * The output a request finished with, read as {@code declared}; empty unless it succeeded.
    */
   Optional<Object> output(String requestId, Type declared);

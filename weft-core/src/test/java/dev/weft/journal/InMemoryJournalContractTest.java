@@ -16,4 +16,9 @@ final class InMemoryJournalContractTest extends JournalContract {
   protected boolean replaysFinished() {
     return false;
   }
+
+  @Override
+  protected boolean keepsCalls() {
+    return false;
+  }
 }

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.ProgressUpdate;
 import dev.weft.RequestState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +67,11 @@ public abstract class JournalContract {
 
   /** Whether a finished request reopens to replay (a durable journal); an in-memory one forgets calls. */
   protected boolean replaysFinished() {
+    return true;
+  }
+
+  /** Whether {@link Journal#calls} lists the recorded calls (a durable journal); else it is empty. */
+  protected boolean keepsCalls() {
     return true;
   }
 
@@ -149,11 +159,55 @@ public abstract class JournalContract {
   // ---------------------------------------------------------------------- calls
 
   @Test
+  public void calls_recordedCalls_listedInStartOrderWithStateAttemptsAndError() {
+    RequestLog log = journal.create(request("r-tree"));
+    log.started(ROOT, Optional.empty(), "Shop.order", new Object[] {new Order("tea", 2)}, new Type[] {
+        Order.class});
+    log.started(CHILD, Optional.of(ROOT), "Shop.price", new Object[] {"tea"}, new Type[] {String.class});
+    log.attemptFailed(CHILD, "Shop.price", 1, new IllegalStateException("no price yet"), true);
+    log.completed(CHILD, "Shop.price", 7, int.class);
+    log.started(OTHER, Optional.of(ROOT), "Shop.ship", new Object[] {"tea"}, new Type[] {String.class});
+    log.attemptFailed(OTHER, "Shop.ship", 1, new UncheckedIOException(new IOException()), false);
+    flush(journal);
+
+    List<CallRecord> calls = journal.calls("r-tree");
+
+    if (!keepsCalls()) {
+      assertThat(calls).isEmpty();
+      return;
+    }
+    // in start order; a test clock may give them all the same start, so look them up by id
+    assertThat(calls).extracting(c -> c.startedAt().orElseThrow()).isSorted();
+    assertThat(calls).extracting(CallRecord::id)
+        .containsExactlyInAnyOrder(ROOT.toString(), CHILD.toString(), OTHER.toString());
+    Map<String, CallRecord> byId = new HashMap<>();
+    calls.forEach(c -> byId.put(c.id(), c));
+    CallRecord root = byId.get(ROOT.toString());
+    assertThat(root.parent()).isEmpty();
+    assertThat(root.function()).isEqualTo("Shop.order");
+    assertThat(root.state()).isEqualTo(CallRecord.State.RUNNING);
+    assertThat(root.startedAt()).isPresent();
+    assertThat(root.finishedAt()).isEmpty();
+    CallRecord price = byId.get(CHILD.toString());
+    assertThat(price.parent()).contains(ROOT.toString());
+    assertThat(price.state()).isEqualTo(CallRecord.State.SUCCEEDED);
+    assertThat(price.failedAttempts()).isEqualTo(1);
+    assertThat(price.finishedAt()).isPresent();
+    assertThat(price.errorType()).contains("java.lang.IllegalStateException");
+    assertThat(price.errorMessage()).contains("no price yet");
+    CallRecord ship = byId.get(OTHER.toString());
+    assertThat(ship.state()).isEqualTo(CallRecord.State.FAILED);
+    assertThat(ship.failedAttempts()).isEqualTo(1);
+    assertThat(ship.errorType()).contains("java.io.UncheckedIOException");
+    assertThat(journal.calls("no-such-request")).isEmpty();
+  }
+
+  @Test
   public void find_emptyWithoutOutput_thenTheRecordedOutput() {
     RequestLog log = journal.create(request("r-3"));
     assertThat(log.find(CHILD, int.class)).isEmpty();
 
-    log.started(CHILD, Optional.of(ROOT), "Shop.price", new Object[] {"tea"}, new java.lang.reflect.Type[] {String.class});
+    log.started(CHILD, Optional.of(ROOT), "Shop.price", new Object[] {"tea"}, new Type[] {String.class});
     log.completed(CHILD, "Shop.price", 42, int.class);
     log.completed(OTHER, "Shop.ship", null, String.class);
 

@@ -55,6 +55,7 @@ final class Routes {
         new Router.Route("GET", "/v1/requests/{id}", true, this::getRequest),
         new Router.Route("DELETE", "/v1/requests/{id}", true, this::cancel),
         new Router.Route("GET", "/v1/requests/{id}/output", true, this::output),
+        new Router.Route("GET", "/v1/requests/{id}/calls", true, this::calls),
         new Router.Route("GET", "/v1/requests/{id}/progress", true, this::progress),
         new Router.Route("GET", "/openapi.json", false, this::openApi));
   }
@@ -300,6 +301,14 @@ final class Routes {
   private void getRequest(Call call) throws IOException {
     call.query(Set.of());
     call.json(200, Views.request(service.info(call.pathParam("id"))));
+  }
+
+  // GET /v1/requests/{id}/calls
+  private void calls(Call call) throws IOException {
+    call.query(Set.of());
+    String id = call.pathParam("id");
+    service.info(id); // 404 for an unknown request, not an empty tree
+    call.json(200, Views.calls(service.journal().calls(id)));
   }
 
   // GET /v1/requests/{id}/output

@@ -2,6 +2,7 @@ package dev.weft.server;
 
 import dev.weft.Applications;
 import dev.weft.ProgressUpdate;
+import dev.weft.journal.CallRecord;
 import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestPage;
 import dev.weft.transport.JsonSchemas;
@@ -59,6 +60,26 @@ final class Views {
         .raw("progress", progress(info.progress()))
         .raw("error", error)
         .end();
+  }
+
+  /**
+   * {@code {"calls": [{"id", "parent", "function", "state", "failed_attempts", "started_at",
+   * "finished_at", "error"}]}}; absent values are JSON null, error is {@code {"type", "message"}}.
+   */
+  static String calls(List<CallRecord> calls) {
+    List<String> items = calls.stream().map(c -> Json.object()
+        .str("id", c.id())
+        .str("parent", c.parent().orElse(null))
+        .str("function", c.function())
+        .str("state", c.state().name())
+        .num("failed_attempts", (long) c.failedAttempts())
+        .str("started_at", c.startedAt().map(Object::toString).orElse(null))
+        .str("finished_at", c.finishedAt().map(Object::toString).orElse(null))
+        .raw("error", c.errorType().isPresent()
+            ? Json.object().str("type", c.errorType().get()).str("message", c.errorMessage().orElse("")).end()
+            : "null")
+        .end()).toList();
+    return Json.object().raw("calls", Json.array(items)).end();
   }
 
   /** {@code {"requests": [...], "next_cursor": "..." | null}}. */

@@ -25,6 +25,37 @@ class RequestsTest extends ServerTestSupport {
   }
 
   @Test
+  void calls_finishedRequest_listsTheCallsTheJournalKeeps() {
+    String id = run("TestApps.inc", "1").get("request_id").asText();
+
+    if (journal instanceof dev.weft.journal.InMemoryJournal) {
+      assertThat(get("/v1/requests/" + id + "/calls").json().get("calls")).isEmpty();
+      return;
+    }
+    // committed in groups: the row shows once the writer committed it
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !get("/v1/requests/" + id + "/calls").json().get("calls").isEmpty());
+    Response r = get("/v1/requests/" + id + "/calls");
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode call = r.json().get("calls").get(0);
+    assertThat(r.json().get("calls")).hasSize(1);
+    assertThat(call.get("function").asText()).isEqualTo("TestApps.inc");
+    assertThat(call.get("state").asText()).isEqualTo("SUCCEEDED");
+    assertThat(call.get("parent").isNull()).isTrue();
+    assertThat(call.get("failed_attempts").asInt()).isZero();
+    assertThat(call.get("started_at").isTextual()).isTrue();
+    assertThat(call.get("finished_at").isTextual()).isTrue();
+    assertThat(call.get("error").isNull()).isTrue();
+  }
+
+  @Test
+  void calls_unknownRequest_404() {
+    Response r = get("/v1/requests/nope/calls");
+
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("code").asText()).isEqualTo("unknown_request");
+  }
+
+  @Test
   void list_newestFirst_pagesWithCursor() {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 5; i++) {

@@ -6,6 +6,7 @@ import dev.weft.IdempotencyKeyReusedException;
 import dev.weft.RequestState;
 import dev.weft.UsageException;
 import dev.weft.WeftException;
+import dev.weft.journal.CallRecord;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.Journal;
 import dev.weft.journal.JournalUnavailableException;
@@ -546,6 +547,19 @@ public final class PostgresJournal implements Journal {
       return Optional.of(req.info());
     }
     return reads.request(requestId).map(Reads.Row::info);
+  }
+
+  /**
+   * The calls of a request, in the order they started, as committed to the database by any node:
+   * a call recorded in the last moments (still queued for the writer) shows once committed.
+   *
+   * @throws JournalUnavailableException if the database cannot be read now
+   * @throws IllegalStateException if the journal is closed
+   */
+  @Override
+  public List<CallRecord> calls(String requestId) {
+    ensureOpen();
+    return reads.calls(requestId);
   }
 
   /**

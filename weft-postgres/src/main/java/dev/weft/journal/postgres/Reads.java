@@ -2,7 +2,9 @@ package dev.weft.journal.postgres;
 
 import dev.weft.ProgressUpdate;
 import dev.weft.RequestState;
+import dev.weft.journal.CallRecord;
 import dev.weft.journal.DurableId;
+import dev.weft.transport.ErrorPayload;
 import dev.weft.journal.JournalUnavailableException;
 import dev.weft.journal.RequestInfo;
 import java.sql.Connection;
@@ -53,6 +55,31 @@ final class Reads {
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(row(rs)) : Optional.empty();
         }
+      }
+    });
+  }
+
+  /**
+   * The calls rows of a request in the order they started (the table keeps no insertion order;
+   * ties, and rows without a start, go by durable id).
+   */
+  List<CallRecord> calls(String requestId) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT durable_id, parent_id, function, state, failed_attempts, "
+          + "error, started_at, finished_at FROM calls WHERE request_id = ? "
+          + "ORDER BY started_at NULLS LAST, durable_id")) {
+        ps.setString(1, requestId);
+        List<CallRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Optional<ErrorPayload> error = Optional.ofNullable(rs.getString(6))
+                .map(json -> (ErrorPayload) PostgresJournal.CODEC.decode(json, ErrorPayload.class));
+            out.add(new CallRecord(rs.getString(1), Optional.ofNullable(rs.getString(2)), rs.getString(3),
+                CallRecord.State.valueOf(rs.getString(4)), rs.getInt(5), Optional.ofNullable(instant(rs, 7)),
+                Optional.ofNullable(instant(rs, 8)), error.map(ErrorPayload::type), error.map(ErrorPayload::message)));
+          }
+        }
+        return out;
       }
     });
   }

@@ -311,14 +311,21 @@ public final class TaskRunner implements AutoCloseable {
     if (r != null) {
       running.remove(task.id, r);
     }
-    synchronized (this) {
-      usedCpus -= task.cpus;
-      usedMemory -= task.memoryBytes;
-    }
-    if (r != null && r.lost) {
+    try {
+      if (r == null || !r.lost) { // else another node holds it now: its outcome is theirs to commit
+        commit(task, value, failure);
+      }
+    } finally {
+      // the room is given back after the commit, so a task's recorded run never overlaps the next
+      synchronized (this) {
+        usedCpus -= task.cpus;
+        usedMemory -= task.memoryBytes;
+      }
       wakeups.offer(WAKE);
-      return; // another node holds it now; its outcome is theirs to commit
     }
+  }
+
+  private void commit(Claimed task, Object value, Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     String state = cause == null ? "SUCCEEDED" : cause instanceof CancellationException ? "CANCELLED" : "FAILED";
     try (Connection c = data.getConnection();
@@ -345,7 +352,6 @@ public final class TaskRunner implements AutoCloseable {
       // the lease lapses and another node runs it again: the outcome is never lost, only redone
       LOG.log(System.Logger.Level.WARNING, "could not commit the outcome of fleet task " + task.id + ": " + e);
     }
-    wakeups.offer(WAKE);
   }
 
   /** Extends the leases of the tasks running here; cancels those lost or marked cancelled. */

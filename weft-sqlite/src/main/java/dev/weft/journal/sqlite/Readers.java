@@ -3,7 +3,9 @@ package dev.weft.journal.sqlite;
 import dev.weft.ProgressUpdate;
 import dev.weft.RequestState;
 import dev.weft.WeftException;
+import dev.weft.journal.CallRecord;
 import dev.weft.journal.DurableId;
+import dev.weft.transport.ErrorPayload;
 import dev.weft.journal.RequestInfo;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -179,6 +181,34 @@ final class Readers implements AutoCloseable {
         }
       }
       return null;
+    });
+  }
+
+  /**
+   * The calls rows of a request in the order they started (a row is inserted when the writer
+   * first sees the call, which for a call still running at a commit can be after its children);
+   * ties, and rows without a start, go by seq.
+   */
+  List<CallRecord> calls(String requestId) {
+    return read(r -> {
+      PreparedStatement ps = r.prepare("SELECT durable_id, parent_id, function, state, failed_attempts, error, "
+          + "started_at, finished_at FROM calls WHERE request_id = ? ORDER BY started_at IS NULL, started_at, seq");
+      ps.setString(1, requestId);
+      List<CallRecord> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long started = rs.getLong(7);
+          Optional<Instant> startedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(started));
+          long finished = rs.getLong(8);
+          Optional<Instant> finishedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(finished));
+          Optional<ErrorPayload> error = Optional.ofNullable(rs.getString(6))
+              .map(json -> (ErrorPayload) SqliteJournal.CODEC.decode(json, ErrorPayload.class));
+          out.add(new CallRecord(rs.getString(1), Optional.ofNullable(rs.getString(2)), rs.getString(3),
+              CallRecord.State.valueOf(rs.getString(4)), rs.getInt(5), startedAt, finishedAt,
+              error.map(ErrorPayload::type), error.map(ErrorPayload::message)));
+        }
+      }
+      return out;
     });
   }
 

@@ -3,6 +3,7 @@ package dev.weft.journal.sqlite;
 import dev.weft.RequestState;
 import dev.weft.UsageException;
 import dev.weft.WeftException;
+import dev.weft.journal.CallRecord;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.Journal;
 import dev.weft.journal.JournalUnavailableException;
@@ -543,6 +544,18 @@ public final class SqliteJournal implements Journal {
       return Optional.of(req.info());
     }
     return readers.request(requestId).map(Readers.Row::info);
+  }
+
+  /**
+   * The calls of a request, in the order they started, as last committed to the file:
+   * a call recorded in the last moments (not yet committed by the writer) shows once committed.
+   *
+   * @throws IllegalStateException if the journal is closed
+   */
+  @Override
+  public List<CallRecord> calls(String requestId) {
+    ensureOpen();
+    return readers.calls(requestId);
   }
 
   /**
