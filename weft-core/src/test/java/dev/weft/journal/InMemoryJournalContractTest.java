@@ -7,10 +7,6 @@ final class InMemoryJournalContractTest extends JournalContract {
     return new InMemoryJournal();
   }
 
-  @Override
-  protected boolean supportsKeyHash() {
-    return false; // the in-memory key check arrives with another change; until then these tests are skipped
-  }
 
   @Override
   protected boolean replaysFinished() {

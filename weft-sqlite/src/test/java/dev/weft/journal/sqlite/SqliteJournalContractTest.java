@@ -40,10 +40,6 @@ final class SqliteJournalContractTest extends JournalContract {
     ((SqliteJournal) j).flush();
   }
 
-  @Override
-  protected boolean supportsKeyHash() {
-    return false; // the key check in SQLite arrives with another change; until then these tests are skipped
-  }
 
   @Override
   protected boolean expireFinishedAndPurge(Journal j) {
