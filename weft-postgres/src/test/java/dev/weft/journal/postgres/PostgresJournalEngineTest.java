@@ -173,7 +173,9 @@ final class PostgresJournalEngineTest {
           .until(() -> journal.info(request.id()).orElseThrow().state() == RequestState.FAILED);
       RequestInfo info = journal.info(request.id()).orElseThrow();
       assertThat(info.errorType()).contains(IllegalArgumentException.class.getName());
-      assertThat(info.errorMessage()).contains("no 4");
+      // the recorded message names the function and attempt, then the exception
+      assertThat(info.errorMessage()).hasValue(
+          "PostgresJournalEngineTest.broken failed on attempt 1 of 1: java.lang.IllegalArgumentException: no 4");
     }
   }
 }
