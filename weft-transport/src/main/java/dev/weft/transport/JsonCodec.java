@@ -97,6 +97,10 @@ public final class JsonCodec {
    *     represented, or {@code declared} cannot be read back from JSON
    */
   public String encode(Object value, Type declared) {
+    String scalar = scalar(value, declared);
+    if (scalar != null) {
+      return scalar;
+    }
     Plan plan = plan(declared);
     plan.requireUsable("value", "encode");
     StringWriter out = new StringWriter();
@@ -175,6 +179,10 @@ public final class JsonCodec {
    */
   public String encodeArgs(Object[] args, Type[] declared) {
     Objects.requireNonNull(args, "args");
+    String scalars = scalarArgs(args, declared);
+    if (scalars != null) {
+      return scalars;
+    }
     Plan[] plans = plans(declared, "encode");
     if (args.length != declared.length) {
       throw new UsageException(
@@ -392,5 +400,58 @@ public final class JsonCodec {
 
   private JsonParser parser(byte[] json) throws IOException {
     return mapper.getFactory().createParser(StrictText.decode(json));
+  }
+
+  /*
+   * The scalars most calls pass and return (int, long, boolean and their boxes; strings of plain
+   * printable ASCII) are written here, byte for byte as the generator writes them (a test holds
+   * it to that): a Jackson generator per value, whose buffers are not recycled on virtual threads,
+   * was most of a trivial call's journaling cost. Anything else, null for a primitive or a value
+   * of the wrong type included, goes through the generator, which also refuses what it must.
+   */
+
+  /** The JSON of up to 8 scalar arguments, or null to let the generator write them. */
+  private static String scalarArgs(Object[] args, Type[] declared) {
+    if (declared == null || args.length != declared.length || args.length > 8) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(2 + 12 * args.length).append('[');
+    for (int i = 0; i < args.length; i++) {
+      String scalar = scalar(args[i], declared[i]);
+      if (scalar == null) {
+        return null;
+      }
+      if (i > 0) {
+        out.append(',');
+      }
+      out.append(scalar);
+    }
+    return out.append(']').toString();
+  }
+
+  /** The JSON of a scalar the generator would write the same way, or null to let it do so. */
+  private static String scalar(Object v, Type t) {
+    if (v == null) {
+      return t == Integer.class || t == Long.class || t == Boolean.class || t == String.class ? "null" : null;
+    }
+    if (t == int.class || t == Integer.class) {
+      return v instanceof Integer i ? Integer.toString(i) : null;
+    }
+    if (t == long.class || t == Long.class) {
+      return v instanceof Long l ? Long.toString(l) : null;
+    }
+    if (t == boolean.class || t == Boolean.class) {
+      return v instanceof Boolean b ? b.toString() : null;
+    }
+    if (t == String.class && v instanceof String s && s.length() <= 256) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+          return null; // needs escaping: the generator's rules
+        }
+      }
+      return '"' + s + '"';
+    }
+    return null;
   }
 }

@@ -118,7 +118,7 @@ final class PgLog implements RequestLog {
     req.index(journal.reads());
     String argsJson;
     try {
-      argsJson = Json.encodeArgs(args, argTypes);
+      argsJson = PostgresJournal.CODEC.encodeArgs(args, argTypes);
     } catch (RuntimeException e) {
       throw new UsageException(function + ": its arguments cannot be stored in the journal ("
           + e.getMessage() + "); pass records, collections, maps, strings, numbers, booleans, enums, "
@@ -141,7 +141,7 @@ final class PgLog implements RequestLog {
     }
     String json;
     try {
-      json = Json.encode(output, declared);
+      json = PostgresJournal.CODEC.encode(output, declared);
     } catch (RuntimeException e) {
       journal.warnOnce(function, "output", e);
       req.outputs.remove(call);
@@ -205,7 +205,7 @@ final class PgLog implements RequestLog {
       errorMessage = description.or(() -> Optional.ofNullable(payload.message()));
     } else if (state == RequestState.SUCCEEDED) {
       try {
-        outputJson = Json.encode(output, outputType);
+        outputJson = PostgresJournal.CODEC.encode(output, outputType);
       } catch (RuntimeException e) {
         journal.warnOnce(req.application, "request output", e);
         errorJson = PostgresJournal.errorJson(e);

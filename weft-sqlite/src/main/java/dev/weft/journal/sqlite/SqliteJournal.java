@@ -472,7 +472,7 @@ public final class SqliteJournal implements Journal {
     ensureOpen();
     String inputJson;
     try {
-      inputJson = Json.encode(request.input(), request.inputType());
+      inputJson = CODEC.encode(request.input(), request.inputType());
     } catch (UsageException e) {
       throw new UsageException("the input of a request for " + request.application() + " cannot be journaled: "
           + e.getMessage(), e);

@@ -90,7 +90,7 @@ final class SqliteLog implements RequestLog {
     req.index(journal.readers());
     String argsJson;
     try {
-      argsJson = Json.encodeArgs(args, argTypes);
+      argsJson = SqliteJournal.CODEC.encodeArgs(args, argTypes);
     } catch (RuntimeException e) {
       // A call whose arguments cannot be journaled could not be replayed: fail it (the engine
       // fails the call with this, never retried, and its caller's result() throws it).
@@ -110,7 +110,7 @@ final class SqliteLog implements RequestLog {
     long at = journal.clock().millis();
     String json;
     try {
-      json = Json.encode(output, declared);
+      json = SqliteJournal.CODEC.encode(output, declared);
     } catch (RuntimeException e) {
       journal.warnOnce(function, "output", e);
       req.outputs.remove(call);
@@ -171,7 +171,7 @@ final class SqliteLog implements RequestLog {
       errorMessage = description.or(() -> Optional.ofNullable(payload.message()));
     } else if (state == RequestState.SUCCEEDED) {
       try {
-        outputJson = Json.encode(output, outputType);
+        outputJson = SqliteJournal.CODEC.encode(output, outputType);
       } catch (RuntimeException e) {
         journal.warnOnce(req.application, "request output", e);
         errorJson = SqliteJournal.errorJson(e);
