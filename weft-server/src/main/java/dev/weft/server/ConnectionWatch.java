@@ -11,6 +11,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
@@ -32,7 +33,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * and a sweep every {@code headerTimeout / 10} (50 ms..1 s) reads each one's parser state (Jetty's
  * {@code HttpConnection}, public though in an internal package) and closes those seen part way
  * through the same request head for longer than the header timeout, give or take a sweep. For the second, the waiting
- * exchange's socket is registered for reading with this thread's own {@link Selector} (a channel
+ * exchange's socket is registered for reading with this thread's own {@link Selector} by this
+ * thread itself, at its next turn after the exchange asks (so a short wait costs no system call; a channel
  * may be registered with several; its key is kept for the connection's life): readable with nothing to read ({@code available() == 0}) is
  * the end of the stream, so the client has gone; bytes to read (a pipelined request) mean it is
  * still there, and watching stops without consuming them.
@@ -44,6 +46,8 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
   private final long sweepMillis;
   private final Selector selector;
   private final Map<Connection, State> connections = new ConcurrentHashMap<>();
+  /** Hang-up watches noted and not yet armed (the watch thread arms them). */
+  private final Set<Watcher> pending = ConcurrentHashMap.newKeySet();
   private final Thread thread;
   private volatile boolean closed;
 
@@ -95,40 +99,91 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
   /**
    * Calls {@code onGone} (on the watch thread; it must be quick) when the client of {@code
    * connection} closes its end, until the returned subscription is closed. A connection that is
-   * not a plain socket is not watched; one that has closed already calls {@code onGone} at once.
+   * not a plain socket is not watched; one that has closed already calls {@code onGone} soon.
+   *
+   * <p>Cheap to open and close: the watch is only noted here (no system call, no wake-up), and the
+   * watch thread arms it at its next turn, within {@link #sweepMillis} (at most 1 s). A wait that
+   * ends before then (most do) costs two map operations; a client that hangs up is still noticed
+   * within a second or so.
    */
   Subscription onHangUp(Connection connection, Runnable onGone) {
     State s = connections.get(connection);
-    EndPoint endPoint = connection.getEndPoint();
-    if (endPoint instanceof SslConnection.SslEndPoint tls) {
-      // Under TLS, watch the socket beneath: a client that closes with a TLS close_notify first
-      // shows bytes, not an end, so it is found by the idle timeout instead; one that just goes
-      // (killed, reset) is noticed here as on plain HTTP.
-      endPoint = tls.getSslConnection().getEndPoint();
-    }
-    if (s == null || !(endPoint instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel channel)) {
+    if (s == null) {
       return () -> {};
     }
+    Watcher w = new Watcher(connection, s, onGone);
+    pending.add(w);
+    return w;
+  }
+
+  /** One exchange's hang-up watch: noted by {@link #onHangUp}, armed by the watch thread. */
+  private final class Watcher implements Subscription {
+    final Connection connection;
+    final State state;
+    final Runnable onGone;
+    /** Guarded by {@code state}: once closed, never armed again and never called. */
+    boolean ended;
     SelectionKey key;
-    synchronized (s) {
-      try {
-        if (s.key == null) {
-          s.key = channel.register(selector, 0);
+
+    Watcher(Connection connection, State state, Runnable onGone) {
+      this.connection = connection;
+      this.state = state;
+      this.onGone = onGone;
+    }
+
+    /** On the watch thread: registers the socket for reading, or reports a closed connection. */
+    void arm() {
+      EndPoint endPoint = connection.getEndPoint();
+      if (endPoint instanceof SslConnection.SslEndPoint tls) {
+        // Under TLS, watch the socket beneath: a client that closes with a TLS close_notify first
+        // shows bytes, not an end, so it is found by the idle timeout instead; one that just goes
+        // (killed, reset) is noticed here as on plain HTTP.
+        endPoint = tls.getSslConnection().getEndPoint();
+      }
+      if (!(endPoint instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel channel)) {
+        return;
+      }
+      boolean gone = false;
+      synchronized (state) {
+        if (ended) {
+          return;
         }
-        key = s.key;
-        key.attach(onGone);
-        key.interestOps(SelectionKey.OP_READ);
-      } catch (ClosedChannelException | CancelledKeyException e) {
-        onGone.run(); // the connection has closed
-        return () -> {};
-      } catch (ClosedSelectorException e) {
-        return () -> {}; // the server is closing
+        try {
+          if (state.key == null) {
+            state.key = channel.register(selector, 0);
+          }
+          key = state.key;
+          key.attach(this);
+          key.interestOps(SelectionKey.OP_READ);
+        } catch (ClosedChannelException | CancelledKeyException e) {
+          gone = true; // the connection has closed
+        } catch (ClosedSelectorException e) {
+          return; // the server is closing
+        }
+      }
+      if (gone) {
+        fire();
       }
     }
-    selector.wakeup(); // a new interest takes effect at the next select
-    return () -> {
-      synchronized (s) {
-        if (key.attach(null) != null && key.isValid()) {
+
+    /** Calls {@code onGone} unless the subscription was closed first. */
+    void fire() {
+      synchronized (state) {
+        if (ended) {
+          return;
+        }
+        ended = true; // called once
+      }
+      onGone.run();
+    }
+
+    @Override
+    public void close() {
+      pending.remove(this);
+      synchronized (state) {
+        ended = true;
+        if (key != null && key.attachment() == this && key.isValid()) {
+          key.attach(null);
           try {
             key.interestOps(0);
           } catch (CancelledKeyException e) {
@@ -136,7 +191,7 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
           }
         }
       }
-    };
+    }
   }
 
   private void run() {
@@ -148,6 +203,7 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
           }
           selector.selectedKeys().clear();
         }
+        armPending();
         sweepHeaders();
       } catch (ClosedSelectorException e) {
         return;
@@ -157,15 +213,27 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
     }
   }
 
+  private void armPending() {
+    for (Watcher w : pending) {
+      pending.remove(w);
+      w.arm();
+    }
+  }
+
   private static void checkHangUp(SelectionKey key) {
-    Runnable onGone = (Runnable) key.attach(null);
-    if (onGone == null || !key.isValid()) {
+    if (!(key.attachment() instanceof Watcher w)) {
       return; // no longer watched
     }
-    try {
-      key.interestOps(0); // either way, watching ends here: gone, or alive with bytes not ours to read
-    } catch (CancelledKeyException e) {
-      // closed meanwhile: gone, as the check below finds
+    synchronized (w.state) {
+      if (key.attachment() != w) {
+        return;
+      }
+      key.attach(null);
+      try {
+        key.interestOps(0); // either way, watching ends here: gone, or alive with bytes not ours to read
+      } catch (CancelledKeyException e) {
+        // closed meanwhile: gone, as the check below finds
+      }
     }
     boolean gone;
     try {
@@ -174,7 +242,7 @@ final class ConnectionWatch implements Connection.Listener, AutoCloseable {
       gone = true; // reset by the peer
     }
     if (gone) {
-      onGone.run();
+      w.fire();
     }
   }
 

@@ -30,9 +30,6 @@ final class Routes {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 1000;
 
-  /** How long {@code ?wait=true} waits before it starts watching for a client that hangs up. */
-  private static final Duration WATCH_AFTER = Duration.ofMillis(50);
-
   /** How long {@code DELETE} waits for another node to record the cancel before it answers 202. */
   private static final Duration REMOTE_CANCEL_WAIT = Duration.ofSeconds(10);
 
@@ -129,20 +126,13 @@ final class Routes {
   }
 
   /**
-   * Waits for {@code request} to end. A short request ends before anything else is done; a
-   * longer one is waited for while the client's connection is watched, so a client that hangs
-   * up ends the wait at once. Returns false if the wait ended without the request (the client
-   * hung up, or the thread was interrupted because the server is closing).
+   * Waits for {@code request} to end while the client's connection is watched, so a client that
+   * hangs up ends the wait (within a second or so). Returns false if the wait ended without the
+   * request (the client hung up, or the thread was interrupted because the server is closing).
+   * The watch costs no system call for a wait that ends quickly, and the wait is untimed: a timed
+   * park of a virtual thread costs a timer task per request.
    */
   private static boolean awaitEnd(Call call, Request<?> request) {
-    try {
-      request.result(WATCH_AFTER);
-      return true;
-    } catch (RuntimeException e) {
-      if (request.done()) {
-        return true; // it failed: the outcome reads the failure from the request and the journal
-      }
-    }
     try (Subscription hangUp = call.interruptOnHangUp()) {
       request.result();
     } catch (RuntimeException e) {
