@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -700,16 +701,34 @@ public final class PostgresJournal implements Journal {
   }
 
   /**
-   * Claims up to {@code limit} running requests that have no owner or whose lease expired,
-   * oldest first, for this node: each gets a new epoch and a fresh lease. Concurrent claimers (on
-   * any node) never get the same request ({@code FOR UPDATE SKIP LOCKED}). A later {@link
-   * #reopen} of a claimed request binds the claimed epoch without bumping it again. Blocks for
-   * one transaction.
+   * Claims up to {@code limit} running requests, of any application, that have no owner or whose
+   * lease expired; see {@link #claimExpired(int, Collection)}.
    *
    * @throws IllegalArgumentException if {@code limit} is not 1..10,000
    * @throws JournalUnavailableException if the database cannot be reached
    */
   public List<Claim> claimExpired(int limit) {
+    return claim(limit, Optional.empty());
+  }
+
+  /**
+   * Claims up to {@code limit} running requests of the named {@code applications} that have no
+   * owner or whose lease expired, oldest first, for this node: each gets a new epoch and a fresh
+   * lease. Requests of other applications are left for the nodes that serve them. Concurrent
+   * claimers (on any node) never get the same request ({@code FOR UPDATE SKIP LOCKED}). A later
+   * {@link #reopen} of a claimed request binds the claimed epoch without bumping it again. Blocks
+   * for one transaction.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not 1..10,000
+   * @throws NullPointerException if {@code applications} is or holds null
+   * @throws JournalUnavailableException if the database cannot be reached
+   */
+  public List<Claim> claimExpired(int limit, Collection<String> applications) {
+    List<String> names = List.copyOf(applications);
+    return names.isEmpty() ? List.of() : claim(limit, Optional.of(names));
+  }
+
+  private List<Claim> claim(int limit, Optional<List<String>> applications) {
     ensureOpen();
     if (limit < 1 || limit > 10_000) {
       throw new IllegalArgumentException("limit must be 1..10000, was " + limit);
@@ -717,11 +736,16 @@ public final class PostgresJournal implements Journal {
     List<Claim> out = reads.read(c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE requests r SET owner = ?, epoch = r.epoch + 1, "
           + "lease_expires_at = now() + ? * interval '1 millisecond' FROM (SELECT id FROM requests "
-          + "WHERE state = 'RUNNING' AND (owner IS NULL OR lease_expires_at < now()) ORDER BY seq LIMIT ? "
+          + "WHERE state = 'RUNNING' AND (owner IS NULL OR lease_expires_at < now()) "
+          + (applications.isPresent() ? "AND application = ANY(?) " : "") + "ORDER BY seq LIMIT ? "
           + "FOR UPDATE SKIP LOCKED) c WHERE r.id = c.id RETURNING r.id, r.application, r.epoch")) {
-        ps.setString(1, options.nodeId());
-        ps.setLong(2, options.leaseDuration().toMillis());
-        ps.setInt(3, limit);
+        int i = 1;
+        ps.setString(i++, options.nodeId());
+        ps.setLong(i++, options.leaseDuration().toMillis());
+        if (applications.isPresent()) {
+          ps.setArray(i++, c.createArrayOf("text", applications.get().toArray()));
+        }
+        ps.setInt(i, limit);
         List<Claim> claimed = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {

@@ -127,6 +127,21 @@ final class PostgresJournalTest {
   }
 
   @Test
+  void claimExpired_ofNamedApplications_leavesOtherApplicationsForTheNodesThatServeThem() {
+    PostgresJournal a = open("node-a", Duration.ofSeconds(2));
+    PostgresJournal b = open("node-b", Duration.ofSeconds(2));
+    a.create(request("mine"));
+    a.create(new NewRequest("theirs", "Other.run", 1, int.class, Optional.empty()));
+    db.exec("UPDATE requests SET lease_expires_at = now() - interval '1 second'");
+
+    assertThat(b.claimExpired(10, List.of("App.run"))).extracting(PostgresJournal.Claim::requestId)
+        .containsExactly("mine");
+    assertThat(b.claimExpired(10, List.of())).as("no applications, nothing to claim").isEmpty();
+    assertThat(b.claimExpired(10, List.of("Other.run"))).extracting(PostgresJournal.Claim::application)
+        .containsExactly("Other.run");
+  }
+
+  @Test
   void reopen_whileAnotherNodeHoldsALiveLease_isEmpty_andUnfinishedLeavesItOut() {
     PostgresJournal a = open("node-a", Duration.ofSeconds(30));
     PostgresJournal b = open("node-b", Duration.ofSeconds(30));
