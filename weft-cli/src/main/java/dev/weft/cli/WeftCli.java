@@ -32,6 +32,7 @@ import picocli.CommandLine.ScopeType;
       ServerCommand.class,
       JournalCommand.class,
       NodesCommand.class,
+      KubeCommand.class,
       InvokeCommand.class,
       RequestsCommand.class,
       ApplicationsCommand.class,
