@@ -39,11 +39,14 @@ final class Routes {
   private final Service service;
   private final Duration heartbeat;
   private final byte[] openApi;
+  private final Inventory inventory;
+  private final Dashboard dashboard = new Dashboard();
 
   Routes(Service service, Duration heartbeat) {
     this.service = service;
     this.heartbeat = heartbeat;
     this.openApi = openApiDocument();
+    this.inventory = new Inventory(service.journal());
   }
 
   /** Every route; the router tries them in this order. */
@@ -57,7 +60,11 @@ final class Routes {
         new Router.Route("GET", "/v1/requests/{id}/output", true, this::output),
         new Router.Route("GET", "/v1/requests/{id}/calls", true, this::calls),
         new Router.Route("GET", "/v1/requests/{id}/progress", true, this::progress),
-        new Router.Route("GET", "/openapi.json", false, this::openApi));
+        new Router.Route("GET", "/openapi.json", false, this::openApi),
+        new Router.Route("GET", "/v1/services", true, inventory::services),
+        new Router.Route("GET", "/v1/nodes", true, inventory::nodes),
+        new Router.Route("GET", "/", false, dashboard::index),
+        new Router.Route("GET", "/dashboard/{file}", false, dashboard::file));
   }
 
   static byte[] openApiDocument() {
