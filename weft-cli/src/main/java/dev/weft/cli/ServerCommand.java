@@ -270,6 +270,7 @@ final class ServerCommand implements Callable<Integer> {
 
     // How many requests resumed is logged once, by the server that resumed them.
     err.printf(Locale.ROOT, "weft server: journal %s (finished requests kept %s)%n", journalFile, describe(retention));
+    err.println("weft server: dashboard at " + server.uri());
     served.watch(ServedJars.WATCH_EVERY, line -> {
       err.println("weft server: " + line);
       err.flush();

@@ -181,7 +181,7 @@ final class DashboardBrowserTest {
 
     waitFor(Duration.ofSeconds(10), () -> badgeOfRequest().equals("CANCELLED"));
     assertThat(get("/v1/requests/" + id).path("state").asText()).isEqualTo("CANCELLED");
-    assertThat(text("#request-notice")).contains("Request cancelled.");
+    assertThat(text("#request-error")).contains("Cancelled").contains("were cancelled");
     assertThat(count("#cancel")).isZero();
     screenshot();
   }

@@ -153,8 +153,9 @@ export function requestPage(id) {
     button.textContent = 'Cancelling…';
     try {
       const r = await api(base, { method: 'DELETE' });
-      fill(notice, h('div', { class: 'alert info' }, r.state === 'CANCELLED'
-        ? 'Request cancelled.' : 'Cancel asked; the node running it will stop it.'));
+      // cancelled here: the outcome box says so; else another node of the fleet will stop it
+      fill(notice, r.state === 'CANCELLED' ? null
+        : h('div', { class: 'alert info' }, 'Cancel asked; the node running the request will stop it.'));
     } catch (e) {
       fill(notice, errorBox('Cannot cancel', describe(e)));
     }
@@ -183,11 +184,11 @@ export function requestPage(id) {
   function renderOutcome() {
     if (info.state === 'SUCCEEDED' && output !== undefined) {
       fill(outcomeBox, h('div', { class: 'card' }, h('h2', { class: 'small-title' }, 'Output'), jsonBlock(output, { id: 'output' })));
-    } else if (info.error) {
-      fill(outcomeBox, errorBox(info.state === 'CANCELLED' ? 'Cancelled' : 'Failed: ' + (info.error.type || ''),
-        info.error.message, { id: 'request-error' }));
     } else if (info.state === 'CANCELLED') {
-      fill(outcomeBox, h('div', { class: 'alert info', id: 'request-error' }, 'This request was cancelled.'));
+      fill(outcomeBox, h('div', { class: 'alert neutral', id: 'request-error' }, h('strong', {}, 'Cancelled'),
+        h('div', {}, 'The request and every call it was running were cancelled.')));
+    } else if (info.error) {
+      fill(outcomeBox, errorBox('Failed: ' + (info.error.type || ''), info.error.message, { id: 'request-error' }));
     } else {
       fill(outcomeBox);
     }
@@ -254,7 +255,7 @@ function callTree(calls, info) {
   if (calls.length === 0) {
     return h('p', { class: 'muted', id: 'calls-empty' }, info.state === 'RUNNING'
       ? 'No calls recorded yet.'
-      : 'No calls recorded (the in-memory journal keeps none; a durable journal such as SQLite does).');
+      : 'The journal has no calls of this request (an in-memory journal keeps none; SQLite and PostgreSQL do).');
   }
   const byId = new Map(calls.map((c) => [c.id, c]));
   const children = new Map();
