@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.Applications;
 import dev.weft.WeftRuntime;
+import dev.weft.fleet.FleetNode;
+import dev.weft.journal.postgres.PostgresJournal;
 import dev.weft.journal.sqlite.SqliteJournal;
 import dev.weft.remote.Compute;
 import dev.weft.remote.ComputeBackend;
@@ -33,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -97,9 +100,9 @@ final class DashboardBrowserTest {
 
     String id = post("/v1/applications/DashboardApps.sumOfSquares", "3").path("request_id").asText();
 
-    WebElement row = new WebDriverWait(browser.driver(), Duration.ofSeconds(2))
-        .until(d -> d.findElements(By.cssSelector("tr.request-row[data-id='" + id + "']")).stream().findFirst().orElse(null));
-    assertThat(row.getText()).contains("DashboardApps.sumOfSquares");
+    String row = "tr.request-row[data-id='" + id + "']";
+    new WebDriverWait(browser.driver(), Duration.ofSeconds(2)).until(d -> count(row) == 1);
+    assertThat(text(row)).contains("DashboardApps.sumOfSquares");
     assertThat(js("return window.weftNoReload")).isEqualTo("still here");
     for (int i = 0; i < 3; i++) {
       post("/v1/applications/TestApps.order", "{\"item\":\"tea\",\"quantity\":" + (i + 1) + "}");
@@ -128,18 +131,17 @@ final class DashboardBrowserTest {
     assertThat(count("tr.call[data-function='DashboardApps.add']")).isEqualTo(10);
     assertThat(count("tr.call[data-function='DashboardApps.square'][data-state='SUCCEEDED']")).isEqualTo(10);
     for (JsonNode call : recorded) { // each row shows its call's recorded state
-      assertThat(browser.driver().findElement(By.cssSelector("tr.call[data-call-id='" + call.path("id").asText() + "']"))
-          .getAttribute("data-state")).isEqualTo(call.path("state").asText());
+      assertThat(attr("tr.call[data-call-id='" + call.path("id").asText() + "']", "data-state"))
+          .isEqualTo(call.path("state").asText());
     }
     assertThat(text("#calls-count")).isEqualTo(recorded.size() + " calls");
     // the timeline: an axis and one bar per call, each with a width
     assertThat(browser.driver().findElements(By.cssSelector("#timeline-axis .tick"))).hasSize(5);
-    List<WebElement> bars = browser.driver().findElements(By.cssSelector("tr.call .track .span"));
-    assertThat(bars).hasSize(recorded.size());
-    assertThat(bars).allSatisfy(b -> assertThat(b.getSize().getWidth()).isPositive());
-    // children are drawn under the entry call
-    WebElement entry = browser.driver().findElement(By.cssSelector("tr.call"));
-    assertThat(entry.getAttribute("data-function")).isEqualTo("DashboardApps.sumOfSquares");
+    assertThat(count("tr.call .track .span")).isEqualTo(recorded.size());
+    assertThat(js("return [...document.querySelectorAll('tr.call .track .span')]"
+        + ".every(b => b.getBoundingClientRect().width > 0)")).isEqualTo(true);
+    // the entry call first, its children under it
+    assertThat(attr("tr.call", "data-function")).isEqualTo("DashboardApps.sumOfSquares");
     assertThat(text("#output")).isEqualTo("385");
     assertThat(badgeOfRequest()).isEqualTo("SUCCEEDED");
     screenshot();
@@ -159,7 +161,7 @@ final class DashboardBrowserTest {
     String row = "tr.call[data-function='DashboardApps.fetch']";
     waitFor(Duration.ofSeconds(10), () -> count(row) == 1);
 
-    assertThat(browser.driver().findElement(By.cssSelector(row)).getAttribute("data-state")).isEqualTo("FAILED");
+    assertThat(attr(row, "data-state")).isEqualTo("FAILED");
     assertThat(text(row + " .attempts")).isEqualTo("3 (3 failed)");
     String error = text("tr.call-error[data-call-id='" + fetch.path("id").asText() + "']");
     assertThat(error).contains("IllegalStateException").contains("connection refused: http://down.example");
@@ -177,7 +179,7 @@ final class DashboardBrowserTest {
     open("#/requests/" + id);
     waitFor(Duration.ofSeconds(10), () -> count("#cancel") == 1 && text("#request-progress").contains("1/4"));
     assertThat(text("#request-progress")).contains("waiting to be cancelled");
-    browser.driver().findElement(By.id("cancel")).click();
+    browser.driver().findElement(By.id("cancel")).sendKeys(Keys.ENTER); // by keyboard; the live page keeps its focus
 
     waitFor(Duration.ofSeconds(10), () -> badgeOfRequest().equals("CANCELLED"));
     assertThat(get("/v1/requests/" + id).path("state").asText()).isEqualTo("CANCELLED");
@@ -240,6 +242,49 @@ final class DashboardBrowserTest {
   }
 
   @Test
+  void nodesPage_fleetOnPostgres_showsEveryNodeAndWhichStopped() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    String schema = "dash_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    Applications apps = Applications.of(DashboardApps.class);
+    List<AutoCloseable> opened = new java.util.ArrayList<>();
+    try {
+      WeftServer first = null;
+      FleetNode second = null;
+      for (String node : List.of("node-a", "node-b")) {
+        PostgresJournal pg = PostgresJournal.open(PostgresJournal.Options.defaults(url).withSchema(schema)
+            .withNodeId(node).withPoolSize(2));
+        opened.addFirst(pg);
+        WeftRuntime rt = WeftRuntime.builder().journal(pg).build();
+        opened.addFirst(rt);
+        WeftServer s = WeftServer.builder().runtime(rt).journal(pg).applications(apps).start();
+        opened.addFirst(s);
+        FleetNode fleetNode = FleetNode.start(pg, rt, apps, FleetNode.Options.of(s.uri(), 4));
+        opened.addFirst(fleetNode);
+        if (first == null) {
+          first = s;
+        } else {
+          second = fleetNode;
+        }
+      }
+      second.close(); // a clean stop: the node stays listed, as stopped
+
+      browser.driver().get(first.uri() + "#/nodes");
+      waitFor(Duration.ofSeconds(10), () -> count("tr.node-row") == 2);
+
+      assertThat(text("tr.node-row[data-id='node-a']")).contains(first.uri().toString()).containsIgnoringCase("alive");
+      assertThat(text("tr.node-row[data-id='node-b']")).containsIgnoringCase("stopped");
+      screenshot();
+    } finally {
+      for (AutoCloseable c : opened) {
+        c.close();
+      }
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  @Test
   void servicesPage_deployedService_showsItsReplicas() {
     Path registry = tempDir.resolve("services");
     String before = System.getProperty("weft.services.dir");
@@ -257,6 +302,27 @@ final class DashboardBrowserTest {
     } finally {
       squares.teardown();
       DashboardRoutesTest.restore(before);
+    }
+  }
+
+  @Test
+  void tokenDialog_serverWithToken_asksForItAndSendsIt() {
+    String token = "dashboard-token-0123456789";
+    try (WeftServer guarded = WeftServer.builder().runtime(runtime).journal(journal)
+        .applications(Applications.of(DashboardApps.class, TestApps.class)).bearerToken(token).start()) {
+      postAndWait("/v1/applications/TestApps.order", "{\"item\":\"tea\",\"quantity\":1}");
+      browser.driver().get(guarded.uri() + "#/requests");
+      WebElement input = waitFor(Duration.ofSeconds(10), By.cssSelector("#token-dialog[open] #token-input"));
+      screenshot();
+
+      input.sendKeys("not-the-token" + Keys.ENTER); // the keyboard alone works the dialog
+      waitFor(Duration.ofSeconds(10), () -> count("#token-dialog[open]") == 1 && text("#token-why").contains("wrong"));
+      browser.driver().findElement(By.id("token-input")).sendKeys(token + Keys.ENTER);
+
+      waitFor(Duration.ofSeconds(10), () -> count("tr.request-row") == 1);
+      assertThat(count("#token-dialog[open]")).isZero();
+      assertThat(js("return sessionStorage.getItem('weft.token')")).isEqualTo(token);
+      assertThat(browser.driver().findElement(By.id("token-button")).isDisplayed()).isTrue();
     }
   }
 
@@ -279,6 +345,12 @@ final class DashboardBrowserTest {
     Object text = ((JavascriptExecutor) browser.driver()).executeScript(
         "const e = document.querySelector(arguments[0]); return e ? e.innerText.trim() : ''", css);
     return String.valueOf(text);
+  }
+
+  /** An attribute of the first element {@code css} selects, read in one step; empty if none. */
+  private String attr(String css, String name) {
+    return String.valueOf(((JavascriptExecutor) browser.driver()).executeScript(
+        "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : ''", css, name));
   }
 
   private String badgeOfRequest() {

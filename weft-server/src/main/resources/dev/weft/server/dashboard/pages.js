@@ -1,6 +1,6 @@
 // The dashboard's pages. Each returns { element, title, stop() }; stop() ends its polling and streams.
 import { api, ApiError, events, seg } from './api.js';
-import { ago, badge, between, duration, errorBox, fill, h, jsonBlock, progressBar, shortId, when } from './ui.js';
+import { badge, between, duration, errorBox, fill, h, jsonBlock, progressBar, shortId, when } from './ui.js';
 
 const REQUEST_STATES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
 const PAGE_SIZE = 25;
@@ -108,13 +108,16 @@ export function requestsPage(params) {
         cursor ? 'No older requests.' : ['No requests', application || state ? ' match these filters' : ' yet', '. ',
           h('a', { href: '#/applications' }, 'Start one from an application'), '.'])));
     } else {
-      fill(body, page.requests.map((r) => h('tr', { class: 'request-row', dataset: { id: r.id, state: r.state } },
-        h('td', {}, h('a', { class: 'mono', href: '#/requests/' + seg(r.id), title: r.id }, shortId(r.id))),
-        h('td', {}, r.application),
-        h('td', {}, badge(r.state)),
-        h('td', {}, progressBar(r.progress, { compact: true })),
-        h('td', {}, when(r.created_at), h('span', { class: 'muted small' }, ' · ' + ago(r.created_at))),
-        h('td', { class: 'num' }, duration(between(r.created_at, r.finished_at))))));
+      // a running request's duration changes every second; a finished row is redrawn only if it changed
+      const tick = Math.floor(Date.now() / 1000);
+      reconcile(body, page.requests.map((r) => [r.id, JSON.stringify(r) + (r.state === 'RUNNING' ? tick : ''),
+        () => h('tr', { class: 'request-row', dataset: { id: r.id, state: r.state } },
+          h('td', {}, h('a', { class: 'mono', href: '#/requests/' + seg(r.id), title: r.id }, shortId(r.id))),
+          h('td', {}, r.application),
+          h('td', {}, badge(r.state)),
+          h('td', {}, progressBar(r.progress, { compact: true })),
+          h('td', {}, when(r.created_at)),
+          h('td', { class: 'num' }, duration(between(r.created_at, r.finished_at))))]));
     }
     fill(pager,
       cursor ? h('a', { class: 'button', href: '#/requests' + (application || state ? '?' + new URLSearchParams(
@@ -124,6 +127,41 @@ export function requestsPage(params) {
   }, POLL_MS);
 
   return { element, title: 'Requests', stop };
+}
+
+/**
+ * Brings tbody's rows to rows ([key, signature, make()] in order) touching only what changed, so
+ * the row a keyboard user has focused stays in place while the list updates around it.
+ */
+function reconcile(tbody, rows) {
+  const existing = new Map();
+  for (const tr of tbody.children) {
+    if (tr.dataset.key) existing.set(tr.dataset.key, tr);
+  }
+  const keep = new Set();
+  let at = tbody.firstElementChild;
+  for (const [key, sig, make] of rows) {
+    let tr = existing.get(key);
+    if (!tr || tr.dataset.sig !== sig) {
+      const fresh = make();
+      fresh.dataset.key = key;
+      fresh.dataset.sig = sig;
+      if (tr) {
+        tr.replaceWith(fresh);
+        if (at === tr) at = fresh;
+      }
+      tr = fresh;
+    }
+    keep.add(tr);
+    if (tr === at) {
+      at = at.nextElementSibling;
+    } else {
+      tbody.insertBefore(tr, at);
+    }
+  }
+  for (const tr of [...tbody.children]) {
+    if (!keep.has(tr)) tr.remove();
+  }
 }
 
 // ---------------------------------------------------------------- one request
@@ -162,8 +200,17 @@ export function requestPage(id) {
     await refresh();
   };
 
+  let headSig = null;
+  let took = null;
   function renderHead() {
     const running = info.state === 'RUNNING';
+    const sig = info.state + ' ' + info.finished_at;
+    if (sig === headSig) {
+      took.textContent = duration(between(info.created_at, info.finished_at)); // keeps the focus on Cancel
+      return;
+    }
+    headSig = sig;
+    took = h('dd', {}, duration(between(info.created_at, info.finished_at)));
     fill(headBox,
       h('div', { class: 'head-row' },
         h('h1', {}, info.application), badge(info.state), h('span', { class: 'spacer' }),
@@ -173,7 +220,7 @@ export function requestPage(id) {
         h('div', {}, h('dt', {}, 'Request id'), h('dd', { class: 'mono', id: 'request-id' }, info.id)),
         h('div', {}, h('dt', {}, 'Started'), h('dd', {}, when(info.created_at))),
         h('div', {}, h('dt', {}, 'Finished'), h('dd', {}, when(info.finished_at))),
-        h('div', {}, h('dt', {}, running ? 'Running for' : 'Took'), h('dd', {}, duration(between(info.created_at, info.finished_at))))));
+        h('div', {}, h('dt', {}, running ? 'Running for' : 'Took'), took)));
   }
 
   function renderProgress() {
@@ -370,7 +417,7 @@ export function applicationsPage(selected) {
 }
 
 function applicationDetail(app) {
-  const input = h('textarea', { id: 'submit-input', rows: 8, spellcheck: 'false', class: 'mono', 'aria-describedby': 'submit-hint' },
+  const input = h('textarea', { id: 'submit-input', rows: 6, spellcheck: 'false', class: 'mono', 'aria-describedby': 'submit-hint' },
     JSON.stringify(app.input_example, null, 2));
   const key = h('input', { id: 'submit-key', type: 'text', autocomplete: 'off', placeholder: 'optional, e.g. order-42' });
   const result = h('div', { id: 'submit-result', 'aria-live': 'polite' });
@@ -378,8 +425,7 @@ function applicationDetail(app) {
   const form = h('form', { id: 'submit-form', class: 'card', novalidate: true },
     h('h2', { class: 'small-title' }, 'Start a request'),
     h('label', { for: 'submit-input' }, 'Input (JSON)'), input,
-    h('p', { class: 'muted small', id: 'submit-hint' }, 'Type: ', h('span', { class: 'mono' }, app.input_type),
-      '. Prefilled with an example that fits the schema.'),
+    h('p', { class: 'muted small', id: 'submit-hint' }, 'Prefilled with an example that fits the input schema (below).'),
     h('label', { for: 'submit-key' }, 'Idempotency key'), key,
     h('div', { class: 'actions' }, button), result);
   form.addEventListener('submit', async (e) => {
@@ -408,10 +454,12 @@ function applicationDetail(app) {
       app.description ? h('p', {}, app.description) : null,
       h('dl', { class: 'meta' },
         h('div', {}, h('dt', {}, 'Input type'), h('dd', { class: 'mono' }, app.input_type)),
-        h('div', {}, h('dt', {}, 'Output type'), h('dd', { class: 'mono' }, app.output_type))),
-      h('details', { open: true }, h('summary', {}, 'Input schema'), jsonBlock(app.input_schema, { id: 'input-schema' })),
-      h('details', {}, h('summary', {}, 'Output schema'), jsonBlock(app.output_schema))),
-    form);
+        h('div', {}, h('dt', {}, 'Output type'), h('dd', { class: 'mono' }, app.output_type)))),
+    form,
+    h('div', { class: 'card' },
+      h('h2', { class: 'small-title' }, 'Schemas (JSON Schema 2020-12)'),
+      h('details', { open: true }, h('summary', {}, 'Input'), jsonBlock(app.input_schema, { id: 'input-schema' })),
+      h('details', {}, h('summary', {}, 'Output'), jsonBlock(app.output_schema))));
 }
 
 // ---------------------------------------------------------------- services

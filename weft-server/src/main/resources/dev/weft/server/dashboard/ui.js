@@ -98,16 +98,6 @@ export function when(iso) {
   return h('time', { datetime: iso, title: iso }, text);
 }
 
-/** "a few seconds ago" style age. */
-export function ago(iso) {
-  const s = Math.round(between(iso) / 1000);
-  if (s < 5) return 'just now';
-  if (s < 60) return s + ' s ago';
-  if (s < 3600) return Math.round(s / 60) + ' min ago';
-  if (s < 86400) return Math.round(s / 3600) + ' h ago';
-  return Math.round(s / 86400) + ' d ago';
-}
-
 /** Pretty JSON in a <pre>. */
 export function jsonBlock(value, attrs = {}) {
   return h('pre', { class: 'json', ...attrs }, JSON.stringify(value, null, 2));
