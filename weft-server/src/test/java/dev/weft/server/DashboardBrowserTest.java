@@ -140,8 +140,9 @@ final class DashboardBrowserTest {
     assertThat(count("tr.call .track .span")).isEqualTo(recorded.size());
     assertThat(js("return [...document.querySelectorAll('tr.call .track .span')]"
         + ".every(b => b.getBoundingClientRect().width > 0)")).isEqualTo(true);
-    // the entry call first, its children under it
+    // the entry call first, every other call under it
     assertThat(attr("tr.call", "data-function")).isEqualTo("DashboardApps.sumOfSquares");
+    assertThat(count("tr.call td.fn.child")).isEqualTo(recorded.size() - 1);
     assertThat(text("#output")).isEqualTo("385");
     assertThat(badgeOfRequest()).isEqualTo("SUCCEEDED");
     screenshot();

@@ -45,6 +45,12 @@ tokenButton.addEventListener('click', () => {
 });
 showTokenButton();
 
+// The skip link focuses the content instead of changing the hash (which names the page).
+document.querySelector('.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
+
 // ---- routes: #/requests, #/requests/<id>, #/applications[/<name>], #/services, #/nodes
 const pages = [
   [/^#\/requests\/(.+)$/, 'requests', (m) => requestPage(decodeURIComponent(m[1]))],

@@ -305,12 +305,16 @@ function callTree(calls, info) {
       : 'The journal has no calls of this request (an in-memory journal keeps none; SQLite and PostgreSQL do).');
   }
   const byId = new Map(calls.map((c) => [c.id, c]));
+  // The items of a map name the map as their parent, which has no row of its own: they go under
+  // the entry call (the one without a parent), which every call descends from.
+  const entry = calls.find((c) => !c.parent);
   const children = new Map();
   const roots = [];
   for (const c of calls) {
-    if (c.parent && byId.has(c.parent)) {
-      if (!children.has(c.parent)) children.set(c.parent, []);
-      children.get(c.parent).push(c);
+    const parent = c.parent && (byId.has(c.parent) ? c.parent : entry && entry.id);
+    if (parent && parent !== c.id) {
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(c);
     } else {
       roots.push(c);
     }
