@@ -35,6 +35,16 @@ function describe(e) {
   return e instanceof ApiError ? `${e.message} (${e.status} ${e.code})` : String(e.message || e);
 }
 
+/** Reads path; if that fails, says so in box ("Cannot list <what>") and throws on (poll logs it). */
+async function readInto(box, path, what) {
+  try {
+    return await api(path);
+  } catch (e) {
+    fill(box, errorBox('Cannot list ' + what, describe(e)));
+    throw e;
+  }
+}
+
 function pageHeader(title, ...rest) {
   return h('div', { class: 'page-head' }, h('h1', {}, title), ...rest);
 }
@@ -475,13 +485,7 @@ export function servicesPage() {
       'Remote services running on this machine (worker JVMs deployed with Remote.fn or Remote.cls), and their replicas.')),
     box);
   const stop = poll(async () => {
-    let r;
-    try {
-      r = await api('/v1/services');
-    } catch (e) {
-      fill(box, errorBox('Cannot list the services', describe(e)));
-      throw e;
-    }
+    const r = await readInto(box, '/v1/services', 'the services');
     if (r.services.length === 0) {
       fill(box, h('div', { class: 'card empty-state' }, h('p', {}, 'No remote services are running on this machine.'),
         h('p', { class: 'muted small' }, 'A function called with Remote.fn(...) or a class deployed with Remote.cls(...) '
@@ -506,13 +510,7 @@ export function nodesPage() {
   const element = h('section', { class: 'page' },
     pageHeader('Nodes', h('p', { class: 'muted' }, 'The servers of a fleet sharing one PostgreSQL journal.')), box);
   const stop = poll(async () => {
-    let r;
-    try {
-      r = await api('/v1/nodes');
-    } catch (e) {
-      fill(box, errorBox('Cannot list the nodes', describe(e)));
-      throw e;
-    }
+    const r = await readInto(box, '/v1/nodes', 'the nodes');
     if (!r.fleet) {
       fill(box, h('div', { class: 'card empty-state', id: 'not-a-fleet' }, h('p', {}, h('strong', {}, 'Not a fleet.'),
         ' This server runs on its own journal (SQLite or in memory), so it is the only node.'),
