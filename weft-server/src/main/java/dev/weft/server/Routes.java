@@ -58,6 +58,7 @@ final class Routes {
         new Router.Route("GET", "/v1/requests/{id}", true, this::getRequest),
         new Router.Route("DELETE", "/v1/requests/{id}", true, this::cancel),
         new Router.Route("GET", "/v1/requests/{id}/output", true, this::output),
+        new Router.Route("GET", "/v1/requests/{id}/input", true, this::input),
         new Router.Route("GET", "/v1/requests/{id}/calls", true, this::calls),
         new Router.Route("GET", "/v1/requests/{id}/progress", true, this::progress),
         new Router.Route("GET", "/openapi.json", false, this::openApi),
@@ -341,6 +342,13 @@ final class Routes {
       case Service.Outcome.Output out -> call.json(200, out.json());
       case Service.Outcome.Failure f -> throw ApiException.conflict(f.code(), f.message());
     }
+  }
+
+  // GET /v1/requests/{id}/input
+  private void input(Call call) throws IOException {
+    call.query(Set.of());
+    RequestInfo info = service.info(call.pathParam("id"));
+    call.json(200, service.recordedInput(info));
   }
 
   private static ApiException notFinished(String id) {

@@ -148,6 +148,7 @@ final class DashboardBrowserTest {
     // the entry call first, every other call under it
     assertThat(attr("tr.call", "data-function")).isEqualTo("DashboardApps.sumOfSquares");
     assertThat(count("tr.call td.fn.child")).isEqualTo(recorded.size() - 1);
+    assertThat(text("#input")).isEqualTo("10");
     assertThat(text("#output")).isEqualTo("385");
     assertThat(badgeOfRequest()).isEqualTo("SUCCEEDED");
     screenshot();
@@ -207,7 +208,8 @@ final class DashboardBrowserTest {
         && count("#request-id") == 1 && badgeOfRequest().equals("SUCCEEDED") && count("#output") == 1);
     String id = text("#request-id");
     assertThat(get("/v1/requests/" + id).path("application").asText()).isEqualTo("TestApps.order");
-    assertThat(text("#output")).contains("\"item\": \"green tea\"").contains("\"quantity\": 3");
+    assertThat(text("#input")).contains("\"item\": \"green tea\"").contains("\"quantity\": 3");
+    assertThat(text("#output")).contains("\"item\": \"green tea\"").contains("\"notes\"");
     screenshot();
   }
 

@@ -182,6 +182,7 @@ export function requestPage(id) {
   let info = null;
   let calls = [];
   let output;
+  let input;
   let finished = false;
   let stopPoll = () => {};
 
@@ -239,16 +240,18 @@ export function requestPage(id) {
   }
 
   function renderOutcome() {
+    const card = (title, value, id) => h('div', { class: 'card' }, h('h2', { class: 'small-title' }, title),
+      jsonBlock(value, { id }));
+    let end = null;
     if (info.state === 'SUCCEEDED' && output !== undefined) {
-      fill(outcomeBox, h('div', { class: 'card' }, h('h2', { class: 'small-title' }, 'Output'), jsonBlock(output, { id: 'output' })));
+      end = card('Output', output, 'output');
     } else if (info.state === 'CANCELLED') {
-      fill(outcomeBox, h('div', { class: 'alert neutral', id: 'request-error' }, h('strong', {}, 'Cancelled'),
-        h('div', {}, 'The request and every call it was running were cancelled.')));
+      end = h('div', { class: 'alert neutral', id: 'request-error' }, h('strong', {}, 'Cancelled'),
+        h('div', {}, 'The request and every call it was running were cancelled.'));
     } else if (info.error) {
-      fill(outcomeBox, errorBox('Failed: ' + (info.error.type || ''), info.error.message, { id: 'request-error' }));
-    } else {
-      fill(outcomeBox);
+      end = errorBox('Failed: ' + (info.error.type || ''), info.error.message, { id: 'request-error' });
     }
+    fill(outcomeBox, h('div', { class: 'pair' }, input === undefined ? null : card('Input', input, 'input'), end));
   }
 
   function render() {
@@ -260,6 +263,9 @@ export function requestPage(id) {
 
   async function refresh() {
     info = await api(base, { signal: abort.signal });
+    if (input === undefined) {
+      input = await api(base + '/input', { signal: abort.signal });
+    }
     calls = (await api(base + '/calls', { signal: abort.signal })).calls;
     if (info.state === 'SUCCEEDED' && output === undefined) {
       output = await api(base + '/output', { signal: abort.signal });
