@@ -196,6 +196,38 @@ final class DashboardBrowserTest {
   }
 
   @Test
+  void eventStream_readWithFetch_givesProgressThenDone() throws Exception {
+    String id = post("/v1/applications/DashboardApps.waits", "4").path("request_id").asText();
+    assertThat(DashboardApps.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+    open("#/requests");
+
+    // the page's own module follows the stream, and cancels the request at its first progress event
+    Object events = ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+        const [path, done] = [arguments[0], arguments[arguments.length - 1]];
+        import('/dashboard/api.js').then(async (api) => {
+          const got = [];
+          try {
+            await api.events(path + '/progress', (name, data) => {
+              got.push({ name, data });
+              if (name === 'progress' && got.length === 1) api.api(path, { method: 'DELETE' });
+            });
+          } catch (e) {
+            got.push({ name: 'failed', data: String(e) });
+          }
+          done(JSON.stringify(got));
+        });""", "/v1/requests/" + id);
+
+    JsonNode got = ServerTestSupport.MAPPER.readTree(events.toString());
+    assertThat(got).hasSize(2);
+    assertThat(got.get(0).path("name").asText()).isEqualTo("progress");
+    assertThat(got.get(0).path("data").path("message").asText()).isEqualTo("waiting to be cancelled");
+    assertThat(got.get(0).path("data").path("current").asInt()).isEqualTo(1);
+    assertThat(got.get(1).path("name").asText()).isEqualTo("done");
+    assertThat(got.get(1).path("data").path("state").asText()).isEqualTo("CANCELLED");
+    assertThat(got.get(1).path("data").path("error").path("code").asText()).isEqualTo("request_cancelled");
+  }
+
+  @Test
   void submitForm_startsARequest() {
     open("#/applications/TestApps.order");
     WebElement input = waitFor(Duration.ofSeconds(10), By.id("submit-input"));

@@ -8,6 +8,8 @@ const PAGE_SIZE = 25;
 const POLL_MS = 1000;
 /** Rows of a call tree drawn at most; a bigger tree says how many it leaves out. */
 const MAX_ROWS = 500;
+/** A running request with more calls than this has them read every 5 s instead of every second. */
+const BIG_TREE = 1000;
 
 /** Runs fn now and every ms while the page is visible, until the returned stop() is called. */
 function poll(fn, ms) {
@@ -183,6 +185,7 @@ export function requestPage(id) {
   let calls = [];
   let output;
   let input;
+  let reads = 0;
   let finished = false;
   let stopPoll = () => {};
 
@@ -266,7 +269,11 @@ export function requestPage(id) {
     if (input === undefined) {
       input = await api(base + '/input', { signal: abort.signal });
     }
-    calls = (await api(base + '/calls', { signal: abort.signal })).calls;
+    // a big tree is read again every fifth time only while the request runs (it is a big answer)
+    reads += 1;
+    if (calls.length <= BIG_TREE || info.state !== 'RUNNING' || reads % 5 === 0) {
+      calls = (await api(base + '/calls', { signal: abort.signal })).calls;
+    }
     if (info.state === 'SUCCEEDED' && output === undefined) {
       output = await api(base + '/output', { signal: abort.signal });
     }
