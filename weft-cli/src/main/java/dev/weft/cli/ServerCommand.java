@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "      --tls-cert cert.pem --tls-key key.pem   # HTTPS; clients: --tls-ca cert.pem",
       "%nRoutes: POST /v1/applications/{app}, GET /v1/applications, GET /v1/requests,",
       "GET /v1/requests/{id}[/output|/progress], DELETE /v1/requests/{id};",
-      "all described at GET /openapi.json."
+      "all described at GET /openapi.json. A browser opening the server's address gets its dashboard."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

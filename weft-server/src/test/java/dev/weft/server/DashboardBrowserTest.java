@@ -192,6 +192,8 @@ final class DashboardBrowserTest {
     assertThat(get("/v1/requests/" + id).path("state").asText()).isEqualTo("CANCELLED");
     assertThat(text("#request-error")).contains("Cancelled").contains("were cancelled");
     assertThat(count("#cancel")).isZero();
+    // the journal commits the call's row a moment later: the page reads the calls again after the end
+    waitFor(Duration.ofSeconds(10), () -> count("tr.call[data-function='DashboardApps.waits']") == 1);
     screenshot();
   }
 

@@ -280,8 +280,10 @@ export function requestPage(id) {
     render();
     if (info.state !== 'RUNNING' && !finished) {
       finished = true;
-      // one more read a moment later: a durable journal commits the last call rows just after the end
-      setTimeout(() => { if (!abort.signal.aborted) refresh().catch(() => {}); }, 600);
+      // read again a moment later: a durable journal commits the last call rows just after the end
+      for (const ms of [600, 2000]) {
+        setTimeout(() => { if (!abort.signal.aborted) refresh().catch(() => {}); }, ms);
+      }
       stopPoll();
     }
   }
@@ -323,9 +325,8 @@ export function requestPage(id) {
  */
 function callTree(calls, info) {
   if (calls.length === 0) {
-    return h('p', { class: 'muted', id: 'calls-empty' }, info.state === 'RUNNING'
-      ? 'No calls recorded yet.'
-      : 'The journal has no calls of this request (an in-memory journal keeps none; SQLite and PostgreSQL do).');
+    return h('p', { class: 'muted', id: 'calls-empty' }, 'No calls recorded. A durable journal (SQLite, PostgreSQL) '
+      + 'shows a call a moment after it starts; an in-memory journal keeps none.');
   }
   const byId = new Map(calls.map((c) => [c.id, c]));
   // The items of a map name the map as their parent, which has no row of its own: they go under
