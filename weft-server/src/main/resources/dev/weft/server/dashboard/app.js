@@ -17,7 +17,7 @@ onUnauthorized((message) => {
   if (!asking) {
     asking = new Promise((resolve) => {
       if (token()) {
-        tokenWhy.textContent = message + '. Paste the right token.';
+        tokenWhy.textContent = 'The server refused the token: ' + message + '.';
       } else {
         tokenWhy.innerHTML = defaultWhy;
       }

@@ -112,16 +112,17 @@ export function requestsPage(params) {
     try {
       page = await api('/v1/requests?' + q);
     } catch (e) {
-      fill(body, h('tr', {}, h('td', { colspan: 6 }, errorBox('Cannot list requests', describe(e)))));
+      fillIfChanged(body, 'error ' + describe(e), h('tr', {}, h('td', { colspan: 6 }, errorBox('Cannot list requests', describe(e)))));
       throw e;
     }
     if (page.requests.length === 0) {
-      fill(body, h('tr', { class: 'empty' }, h('td', { colspan: 6 },
+      fillIfChanged(body, 'empty', h('tr', { class: 'empty' }, h('td', { colspan: 6 },
         cursor ? 'No older requests.' : ['No requests', application || state ? ' match these filters' : ' yet', '. ',
           h('a', { href: '#/applications' }, 'Start one from an application'), '.'])));
     } else {
       // a running request's duration changes every second; a finished row is redrawn only if it changed
       const tick = Math.floor(Date.now() / 1000);
+      delete body.dataset.sig;
       reconcile(body, page.requests.map((r) => [r.id, JSON.stringify(r) + (r.state === 'RUNNING' ? tick : ''),
         () => h('tr', { class: 'request-row', dataset: { id: r.id, state: r.state } },
           h('td', {}, h('a', { class: 'mono', href: '#/requests/' + seg(r.id), title: r.id }, shortId(r.id))),
@@ -131,7 +132,7 @@ export function requestsPage(params) {
           h('td', {}, when(r.created_at)),
           h('td', { class: 'num' }, duration(between(r.created_at, r.finished_at))))]));
     }
-    fill(pager,
+    fillIfChanged(pager, page.next_cursor || '',
       cursor ? h('a', { class: 'button', href: '#/requests' + (application || state ? '?' + new URLSearchParams(
         Object.entries({ application, state }).filter(([, v]) => v)) : '') }, '← Newest') : null,
       page.next_cursor ? h('button', { type: 'button', onclick: () => go({ cursor: page.next_cursor }) }, 'Older →') : null);
@@ -139,6 +140,14 @@ export function requestsPage(params) {
   }, POLL_MS);
 
   return { element, title: 'Requests', stop };
+}
+
+/** Replaces el's children unless it already shows what sig names (a focused link or button stays). */
+function fillIfChanged(el, sig, ...children) {
+  if (el.dataset.sig !== sig) {
+    el.dataset.sig = sig;
+    fill(el, ...children);
+  }
 }
 
 /**
