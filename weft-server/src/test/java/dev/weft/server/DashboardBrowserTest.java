@@ -368,6 +368,24 @@ final class DashboardBrowserTest {
     }
   }
 
+  @Test
+  void keyboard_tabToAPageAndEnter_opensItAndFocusesItsContent() {
+    open("#/requests");
+    waitFor(Duration.ofSeconds(10), () -> !text("#requests-status").isEmpty());
+
+    org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser.driver());
+    for (int i = 0; i < 10 && !"Applications".equals(js("return document.activeElement.textContent")); i++) {
+      keys.sendKeys(Keys.TAB).perform();
+    }
+    assertThat(js("return document.activeElement.textContent")).isEqualTo("Applications");
+    keys.sendKeys(Keys.ENTER).perform();
+
+    waitFor(Duration.ofSeconds(10), () -> count("#submit-form") == 1);
+    assertThat(js("return location.hash")).isEqualTo("#/applications");
+    assertThat(js("return document.activeElement.id")).isEqualTo("main");
+    assertThat(attr("nav a[aria-current='page']", "data-page")).isEqualTo("applications");
+  }
+
   // ---- helpers
 
   private void open(String hash) {
