@@ -67,6 +67,10 @@ final class DemoCommand implements Callable<Integer> {
       + "finishing it; shows which node ran which call. Uses the schema " + FleetDemoRun.SCHEMA + ".")
   private String db;
 
+  @Option(names = "--keep", description = "Keep the embedded server running after the request, and print the URL of "
+      + "its dashboard (the request's calls, its timeline, the applications), until Ctrl-C.")
+  private boolean keep;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     if (top < 1 || top > 50) {
@@ -75,6 +79,10 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (db != null && !db.isBlank()) {
+      if (keep) {
+        throw CommandFailure.usage("--keep keeps the embedded server of the demo; the fleet demo (--db) stops its nodes "
+            + "itself: leave out one of them");
+      }
       return FleetDemoRun.run(db.strip(), FleetDemoRun.SCHEMA, corpus, 300, out, err);
     }
     boolean temporary = data == null;
@@ -88,7 +96,12 @@ final class DemoCommand implements Callable<Integer> {
           .start()) {
         err.println("weft demo: embedded Weft server on " + server.uri() + ", journal " + journal);
         err.flush();
-        return run(new WeftClient(server.uri(), Optional.empty()), out, err);
+        String key = "demo-" + UUID.randomUUID();
+        int code = run(new WeftClient(server.uri(), Optional.empty()), key, out, err);
+        if (keep) {
+          keepServing(server, key, temporary ? Optional.of(dir) : Optional.empty(), out, err);
+        }
+        return code;
       }
     } finally {
       if (temporary) {
@@ -97,10 +110,29 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int run(WeftClient weft, PrintWriter out, PrintWriter err) {
+  /**
+   * Prints the dashboard's URL and serves until the process is asked to stop (Ctrl-C, SIGTERM):
+   * then a shutdown hook closes the server and deletes the temporary data directory, if any.
+   * Never returns normally.
+   */
+  private static void keepServing(WeftServer server, String key, Optional<Path> temporary, PrintWriter out,
+      PrintWriter err) throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      err.println("weft demo: stopping the server");
+      err.flush();
+      server.close();
+      temporary.ifPresent(dir -> deleteRecursively(dir, err));
+    }, "weft-demo-stop"));
+    out.println();
+    out.println("Dashboard: " + server.uri() + "#/requests/" + key);
+    out.println("The server keeps running (" + server.uri() + "); Ctrl-C stops it.");
+    out.flush();
+    new java.util.concurrent.CountDownLatch(1).await(); // the shutdown hook ends the process
+  }
+
+  private int run(WeftClient weft, String key, PrintWriter out, PrintWriter err) {
     ObjectNode input = WeftClient.JSON.createObjectNode().put("corpus", corpus).put("top", top);
     String json = input.toString();
-    String key = "demo-" + UUID.randomUUID();
     out.println("Weft demo: a keyword index of the '" + corpus + "' corpus, as one durable request.");
     out.println("An embedded Weft server journals every call in SQLite; this command is its HTTP client.");
     out.println();

@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
       "      --tls-cert cert.pem --tls-key key.pem   # HTTPS; clients: --tls-ca cert.pem",
       "%nRoutes: POST /v1/applications/{app}, GET /v1/applications, GET /v1/requests,",
       "GET /v1/requests/{id}[/output|/progress], DELETE /v1/requests/{id};",
-      "all described at GET /openapi.json."
+      "all described at GET /openapi.json. A browser opening the server's address gets its dashboard."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -270,6 +270,7 @@ final class ServerCommand implements Callable<Integer> {
 
     // How many requests resumed is logged once, by the server that resumed them.
     err.printf(Locale.ROOT, "weft server: journal %s (finished requests kept %s)%n", journalFile, describe(retention));
+    err.println("weft server: dashboard at " + server.uri());
     served.watch(ServedJars.WATCH_EVERY, line -> {
       err.println("weft server: " + line);
       err.flush();

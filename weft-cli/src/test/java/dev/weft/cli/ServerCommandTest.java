@@ -34,6 +34,7 @@ final class ServerCommandTest {
           .contains("  CliTestApps.countTo")
           .contains("Counts to n, one call per step, reporting progress")
           .contains("(finished requests kept ")
+          .contains("weft server: dashboard at " + server.url() + "/")
           .doesNotContain("resumed") // nothing was unfinished
           .contains("weft server: stopped");
       assertThat(Files.exists(data.resolve(ServerCommand.JOURNAL_FILE))).isTrue();

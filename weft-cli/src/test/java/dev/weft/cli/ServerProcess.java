@@ -52,16 +52,7 @@ final class ServerProcess implements AutoCloseable {
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     builder.environment().putAll(env);
     Process process = builder.start();
-    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().name("server-stdout-" + process.pid()).start(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        // the process has gone; whoever waits for a line times out and says so
-      }
-    });
+    LinkedBlockingQueue<String> lines = stdoutLines(process);
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(100, TimeUnit.MILLISECONDS);
@@ -76,6 +67,21 @@ final class ServerProcess implements AutoCloseable {
     process.destroyForcibly();
     throw new IllegalStateException("weft server did not print '" + LISTENING + "...' within 90 s; stderr:\n"
         + Files.readString(stderr));
+  }
+
+  /** The lines {@code process} prints on standard output, as they come (read by a thread of their own). */
+  static LinkedBlockingQueue<String> stdoutLines(Process process) {
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread.ofVirtual().name("weft-stdout-" + process.pid()).start(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          lines.add(line);
+        }
+      } catch (IOException e) {
+        // the process has gone; whoever waits for a line times out and says so
+      }
+    });
+    return lines;
   }
 
   /** What a {@code weft} process that ran to its end printed, and its exit code. */

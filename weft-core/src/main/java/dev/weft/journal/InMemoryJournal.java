@@ -108,6 +108,12 @@ public final class InMemoryJournal implements Journal {
     return log == null || log.state != RequestState.SUCCEEDED ? Optional.empty() : Optional.ofNullable(log.output);
   }
 
+  @Override
+  public Optional<Object> input(String requestId, Type declared) {
+    Log log = requests.get(requestId);
+    return log == null ? Optional.empty() : Optional.ofNullable(log.request.input());
+  }
+
   /** Keeps at most {@code retainFinished} finished requests: each retirement drops the oldest beyond that. */
   private void retire(Log log) {
     finishedOrder.add(log.request.id());

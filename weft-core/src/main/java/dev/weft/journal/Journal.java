@@ -61,6 +61,17 @@ public interface Journal extends AutoCloseable {
   Optional<Object> output(String requestId, Type declared);
 
   /**
+   * The input a request was submitted with, read as {@code declared} (for people and tools, such
+   * as the server's dashboard); empty if the request is not recorded, or the journal does not keep
+   * inputs (the default). Blocks for a read.
+   *
+   * @throws JournalUnavailableException if the journal cannot be read now
+   */
+  default Optional<Object> input(String requestId, Type declared) {
+    return Optional.empty();
+  }
+
+  /**
    * Follows a request as any process sharing this journal records it: calls {@code onChange}
    * whenever its recorded progress or state may have changed (a hint: read {@link #info} again),
    * on a thread of the journal's; the listener must be quick and must not throw. Empty if no

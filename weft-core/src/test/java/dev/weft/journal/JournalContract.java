@@ -156,6 +156,14 @@ public abstract class JournalContract {
     assertThat(log.input(Order.class)).isEqualTo(new Order("coffee", 5));
   }
 
+  @Test
+  public void input_byRequestId_readsBackAsTheDeclaredType_unknownIsEmpty() {
+    journal.create(request("r-3", new Order("cocoa", 7), Optional.empty()));
+
+    assertThat(journal.input("r-3", Order.class)).contains(new Order("cocoa", 7));
+    assertThat(journal.input("no-such-request", Order.class)).isEmpty();
+  }
+
   // ---------------------------------------------------------------------- calls
 
   @Test

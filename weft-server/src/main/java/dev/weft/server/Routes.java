@@ -36,11 +36,14 @@ final class Routes {
   private final Service service;
   private final Duration heartbeat;
   private final byte[] openApi;
+  private final Inventory inventory;
+  private final Dashboard dashboard = new Dashboard();
 
   Routes(Service service, Duration heartbeat) {
     this.service = service;
     this.heartbeat = heartbeat;
     this.openApi = openApiDocument();
+    this.inventory = new Inventory(service.journal());
   }
 
   /** Every route; the router tries them in this order. */
@@ -52,9 +55,14 @@ final class Routes {
         new Router.Route("GET", "/v1/requests/{id}", true, this::getRequest),
         new Router.Route("DELETE", "/v1/requests/{id}", true, this::cancel),
         new Router.Route("GET", "/v1/requests/{id}/output", true, this::output),
+        new Router.Route("GET", "/v1/requests/{id}/input", true, this::input),
         new Router.Route("GET", "/v1/requests/{id}/calls", true, this::calls),
         new Router.Route("GET", "/v1/requests/{id}/progress", true, this::progress),
-        new Router.Route("GET", "/openapi.json", false, this::openApi));
+        new Router.Route("GET", "/openapi.json", false, this::openApi),
+        new Router.Route("GET", "/v1/services", true, inventory::services),
+        new Router.Route("GET", "/v1/nodes", true, inventory::nodes),
+        new Router.Route("GET", "/", false, dashboard::index),
+        new Router.Route("GET", "/dashboard/{file}", false, dashboard::file));
   }
 
   static byte[] openApiDocument() {
@@ -324,6 +332,13 @@ final class Routes {
       case Service.Outcome.Output out -> call.json(200, out.json());
       case Service.Outcome.Failure f -> throw ApiException.conflict(f.code(), f.message());
     }
+  }
+
+  // GET /v1/requests/{id}/input
+  private void input(Call call) throws IOException {
+    call.query(Set.of());
+    RequestInfo info = service.info(call.pathParam("id"));
+    call.json(200, service.recordedInput(info));
   }
 
   private static ApiException notFinished(String id) {

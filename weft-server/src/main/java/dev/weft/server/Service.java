@@ -141,6 +141,13 @@ final class Service {
     return encodeOutput(info.application(), journal.output(info.id(), type).orElse(null));
   }
 
+  /** A recorded request's input as JSON, read with its application's input type ({@code null} if none is kept). */
+  String recordedInput(RequestInfo info) {
+    Type type = applications.find(info.application()).map(Applications.Entry::inputType).orElse(Object.class);
+    // it was written as JSON with this type when the request was recorded, so it is written again
+    return codec.encode(journal.input(info.id(), type).orElse(null), type);
+  }
+
   /** A submitted request and whether it existed already under its idempotency key. */
   record Submitted(Request<?> request, boolean duplicate) {}
 

@@ -17,7 +17,8 @@ import java.util.OptionalInt;
 
 /**
  * Serves a set of {@link Applications} over HTTP: submit a request, read its state, output and
- * progress (as server-sent events), list requests, cancel one. Start one with {@link #builder()}:
+ * progress (as server-sent events), list requests, cancel one; a browser opening {@link #uri()}
+ * gets a dashboard of the same (docs/DASHBOARD.md). Start one with {@link #builder()}:
  *
  * <pre>{@code
  * try (WeftServer server = WeftServer.builder()

@@ -209,6 +209,25 @@ class RequestsTest extends ServerTestSupport {
   }
 
   @Test
+  void input_runningRequest_isTheSubmittedInputAsJson() throws Exception {
+    String id = post("/v1/applications/TestApps.order", "{\"quantity\": 2, \"item\": \"tea\"}").json()
+        .get("request_id").asText();
+
+    Response r = get("/v1/requests/" + id + "/input");
+
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("{\"item\":\"tea\",\"quantity\":2}"); // read with its type: Order
+  }
+
+  @Test
+  void input_unknownRequest_404() {
+    Response r = get("/v1/requests/nope/input");
+
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.code()).isEqualTo("unknown_request");
+  }
+
+  @Test
   void output_failed_409WithTheFailuresMessage() {
     String id = run("TestApps.refuses", "\"closed today\"").get("request_id").asText();
 

@@ -631,6 +631,12 @@ public final class PostgresJournal implements Journal {
     return reads.output(requestId).map(json -> CODEC.decode(json, declared));
   }
 
+  @Override
+  public Optional<Object> input(String requestId, Type declared) {
+    ensureOpen();
+    return reads.input(requestId).map(json -> CODEC.decode(json, declared)); // recorded before create returned
+  }
+
   /**
    * Writes everything queued, stops the writer and the listeners, closes the pool. Blocks for the
    * last commit (if the database is down, gives up after three tries and logs what was lost).

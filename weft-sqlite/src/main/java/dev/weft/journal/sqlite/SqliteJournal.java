@@ -626,6 +626,12 @@ public final class SqliteJournal implements Journal {
     return readers.output(requestId).map(json -> CODEC.decode(json, declared));
   }
 
+  @Override
+  public Optional<Object> input(String requestId, Type declared) {
+    ensureOpen();
+    return readers.input(requestId).map(json -> CODEC.decode(json, declared)); // recorded before create returned
+  }
+
   /**
    * Writes everything queued, stops the writer and closes the file. Blocks for the last commit.
    * Idempotent. Afterwards every method throws {@link IllegalStateException}.
