@@ -228,7 +228,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
           return; // cancelled while it ran
         }
         if (failure == null) {
-          onOutput(out);
+          onOutput(out, n);
           return;
         }
         long delay = afterFailure(n, failure);
@@ -333,9 +333,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
   }
 
-  /** Handles a successful attempt's output: a tail call, or a value to record. */
+  /**
+   * Handles a successful attempt's output: a tail call, or a value to record. A tail call's end
+   * is recorded as this call's too (its output, or attempt {@code attempt} failed for good), so
+   * the call tree shows where it ended and a replay returns the output without calling again.
+   */
   @SuppressWarnings("unchecked")
-  private void onOutput(Object out) {
+  private void onOutput(Object out, int attempt) {
     if (out instanceof AbstractFuture<?> f) {
       if (f.started()) {
         fail(new UsageException(spec.name() + " returned a future that had already started; return it "
@@ -346,8 +350,11 @@ final class CallFuture<T> extends AbstractFuture<T> {
       f.startIfNeeded();
       f.result.whenComplete((v, e) -> {
         if (e == null) {
-          complete((T) v);
+          record((T) v);
         } else {
+          if (!result.isCancelled()) { // a cancelled call records no end, as without a tail call
+            recordFailure(attempt, Failures.unwrap(e));
+          }
           fail(e);
         }
       });
@@ -362,6 +369,11 @@ final class CallFuture<T> extends AbstractFuture<T> {
       fail(e);
       return;
     }
+    record((T) out);
+  }
+
+  /** Records this call's output, then completes it (or fails it if the journal cannot record). */
+  private void record(T out) {
     RequestLog log = parent.run.log();
     if (log != null && id != null) {
       try {
@@ -372,7 +384,19 @@ final class CallFuture<T> extends AbstractFuture<T> {
         return;
       }
     }
-    complete((T) out);
+    complete(out);
+  }
+
+  /** Records that this call failed for good at {@code attempt}: its tail call failed. */
+  private void recordFailure(int attempt, Throwable failure) {
+    RequestLog log = parent.run.log();
+    if (log != null && id != null) {
+      try {
+        log.attemptFailed(id, spec.name(), attempt, failure, false);
+      } catch (Throwable t) {
+        failure.addSuppressed(t); // the outcome is delivered anyway
+      }
+    }
   }
 
   @Override
@@ -561,7 +585,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
         return;
       }
       if (failure == null) {
-        onOutput(out);
+        onOutput(out, number);
         return;
       }
       long delay = afterFailure(number, failure);

@@ -63,6 +63,18 @@ final class SqliteJournalEngineTest {
     throw new IllegalArgumentException("no " + x);
   }
 
+  @Function static int add(int a, int b) { return a + b; }
+
+  @Application @Function static dev.weft.Future<Integer> sumByTailCall(List<Integer> items) {
+    return Weft.fn(SqliteJournalEngineTest::add).reduce(Weft.fn(SqliteJournalEngineTest::square).map(items), 0);
+  }
+
+  @Function(retries = 0) static int fails(int x) { throw new IllegalStateException("no " + x); }
+
+  @Application @Function static dev.weft.Future<Integer> failingTail(int x) {
+    return Weft.fn(SqliteJournalEngineTest::fails).future(x);
+  }
+
   @Function static int threadName(Thread t) { return t.getName().length(); }
 
   @Application @Function static int passesAThread(int x) {
@@ -196,6 +208,26 @@ final class SqliteJournalEngineTest {
       // the recorded message names the function and attempt as well as the exception
       assertThat(info.errorMessage()).hasValue(
           "SqliteJournalEngineTest.broken failed on attempt 1 of 1: java.lang.IllegalArgumentException: no 4");
+    }
+  }
+
+  @Test
+  void tailCall_theCallerRecordsTheEndOfItsTail_succeededOrFailed() {
+    try (SqliteJournal journal = SqliteJournal.open(dir.resolve("weft.db"));
+        WeftRuntime runtime = WeftRuntime.builder().journal(journal).build()) {
+      var ok = runtime.submit(Weft.asyncFn(SqliteJournalEngineTest::sumByTailCall), List.of(1, 2, 3));
+      assertThat(ok.result()).isEqualTo(14);
+      journal.flush();
+      var root = journal.calls(ok.id()).stream().filter(c -> c.parent().isEmpty()).findFirst().orElseThrow();
+      assertThat(root.state()).as("the entry call ends with its tail call").isEqualTo(dev.weft.journal.CallRecord.State.SUCCEEDED);
+      assertThat(root.finishedAt()).isPresent();
+
+      var bad = runtime.submit(Weft.asyncFn(SqliteJournalEngineTest::failingTail), 5);
+      assertThatThrownBy(bad::result).hasMessageContaining("no 5");
+      journal.flush();
+      var failed = journal.calls(bad.id()).stream().filter(c -> c.parent().isEmpty()).findFirst().orElseThrow();
+      assertThat(failed.state()).isEqualTo(dev.weft.journal.CallRecord.State.FAILED);
+      assertThat(failed.errorMessage()).hasValue("no 5");
     }
   }
 }
