@@ -408,14 +408,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
         retry = false;
       }
     }
-    boolean timedOut = failure instanceof FunctionTimeoutException;
     if (!retry) {
       FailureText.noteGivenUp(failure, spec.name(), attempt, retries + 1, Failures.retryable(failure));
-      a.observeEnd(timedOut ? Outcome.TIMED_OUT : Outcome.FAILED, failure);
+      a.observeEnd(Outcome.FAILED, failure);
       fail(failure);
       return -1;
     }
-    a.observeEnd(timedOut ? Outcome.TIMED_OUT : Outcome.RETRYING, failure);
+    a.observeEnd(Outcome.RETRYING, failure);
     EngineLog.retrying(parent.run.id(), spec.name(), attempt, retries + 1, failure);
     return spec.def().backoff().delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
   }

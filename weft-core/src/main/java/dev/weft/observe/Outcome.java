@@ -8,10 +8,11 @@ public enum Outcome {
   TAIL_CALL,
   /** The attempt failed and the call will run another attempt after its backoff. */
   RETRYING,
-  /** It failed for good: not retryable, or its retries are used up. */
+  /**
+   * It failed for good: not retryable, or its retries are used up. An attempt that ran past its
+   * timeout ends {@code RETRYING} or {@code FAILED} with a {@link dev.weft.FunctionTimeoutException}.
+   */
   FAILED,
-  /** The attempt ran past its timeout. Whether the call retries is not said here. */
-  TIMED_OUT,
   /** It was cancelled (its request was cancelled, or a caller cancelled the future). */
   CANCELLED
 }

@@ -49,8 +49,9 @@ public interface WeftObserver {
   default void loopBlocked(String loopThread, Duration blocked) {}
 
   /**
-   * A durable journal committed {@code batchSize} writes in one transaction, {@code latency}
-   * after the oldest of them was queued.
+   * A durable journal committed {@code batchSize} writes in one transaction; {@code latency} is
+   * the time from its writer taking the first of them to the commit. {@code journal} names the
+   * kind ({@code "sqlite"}, {@code "postgres"}).
    */
   default void journalCommitted(String journal, Duration latency, int batchSize) {}
 

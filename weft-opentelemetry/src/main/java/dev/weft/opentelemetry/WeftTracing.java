@@ -162,7 +162,7 @@ public final class WeftTracing implements WeftObserver {
     public void ended(Outcome outcome, Optional<Throwable> failure) {
       span.setAttribute(OUTCOME, outcome.name());
       switch (outcome) {
-        case FAILED, RETRYING, TIMED_OUT -> {
+        case FAILED, RETRYING -> {
           failure.ifPresent(span::recordException);
           span.setStatus(StatusCode.ERROR, failure.map(Throwable::toString).orElse(outcome.name()));
         }

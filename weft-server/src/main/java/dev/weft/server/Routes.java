@@ -39,11 +39,13 @@ final class Routes {
   private final Service service;
   private final Duration heartbeat;
   private final byte[] openApi;
+  private final Probes probes;
 
   Routes(Service service, Duration heartbeat) {
     this.service = service;
     this.heartbeat = heartbeat;
     this.openApi = openApiDocument();
+    this.probes = new Probes(service);
   }
 
   /** Every route; the router tries them in this order. */
@@ -57,7 +59,9 @@ final class Routes {
         new Router.Route("GET", "/v1/requests/{id}/output", true, this::output),
         new Router.Route("GET", "/v1/requests/{id}/calls", true, this::calls),
         new Router.Route("GET", "/v1/requests/{id}/progress", true, this::progress),
-        new Router.Route("GET", "/openapi.json", false, this::openApi));
+        new Router.Route("GET", "/openapi.json", false, this::openApi),
+        new Router.Route("GET", "/health", false, probes::health),
+        new Router.Route("GET", "/metrics", true, probes::metrics));
   }
 
   static byte[] openApiDocument() {
