@@ -17,10 +17,15 @@ final class Probes {
   private final Service service;
   private final Optional<MetricsText> metrics;
 
-  Probes(Service service) {
+  Probes(Service service, Optional<MetricsText> metrics) {
     this.service = service;
+    this.metrics = metrics;
+  }
+
+  /** The first {@link MetricsText} provider on the class path, if any. */
+  static Optional<MetricsText> discovered() {
     Iterator<MetricsText> found = ServiceLoader.load(MetricsText.class, Probes.class.getClassLoader()).iterator();
-    this.metrics = found.hasNext() ? Optional.of(found.next()) : Optional.empty();
+    return found.hasNext() ? Optional.of(found.next()) : Optional.empty();
   }
 
   /**
@@ -47,7 +52,7 @@ final class Probes {
     call.query(Set.of());
     if (metrics.isEmpty()) {
       throw new ApiException(404, "metrics_disabled",
-          "no metrics are installed: put weft-micrometer on the server's class path to serve /metrics");
+          "no metrics are served: put weft-micrometer on the server's class path (with weft server: --metrics)");
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
     metrics.get().write(out);

@@ -41,11 +41,11 @@ final class Routes {
   private final byte[] openApi;
   private final Probes probes;
 
-  Routes(Service service, Duration heartbeat) {
+  Routes(Service service, Duration heartbeat, Optional<dev.weft.observe.MetricsText> metrics) {
     this.service = service;
     this.heartbeat = heartbeat;
     this.openApi = openApiDocument();
-    this.probes = new Probes(service);
+    this.probes = new Probes(service, metrics);
   }
 
   /** Every route; the router tries them in this order. */
