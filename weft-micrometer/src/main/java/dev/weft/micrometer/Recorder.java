@@ -65,7 +65,7 @@ final class Recorder implements WeftObserver {
   public Observation requestStarted(ObservedRequest request) {
     ApplicationMeters m = applications.computeIfAbsent(request.application(), ApplicationMeters::new);
     m.started.increment();
-    return new Timed(m.durations, System.nanoTime(), false);
+    return new Timed(m, System.nanoTime(), false);
   }
 
   @Override
@@ -101,13 +101,18 @@ final class Recorder implements WeftObserver {
     return "Recorder[" + registry.getClass().getSimpleName() + "]";
   }
 
+  /** What is timed: an attempt's function, or a request's application. */
+  private interface Meters {
+    void ended(Outcome outcome, long nanos);
+  }
+
   /** An attempt's (or a request's) start; its end records the duration and the outcome. */
   private final class Timed implements Observation {
-    private final Object meters;
+    private final Meters meters;
     private final long start;
     private final boolean attempt;
 
-    Timed(Object meters, long start, boolean attempt) {
+    Timed(Meters meters, long start, boolean attempt) {
       this.meters = meters;
       this.start = start;
       this.attempt = attempt;
@@ -115,46 +120,52 @@ final class Recorder implements WeftObserver {
 
     @Override
     public void ended(Outcome outcome, Optional<Throwable> failure) {
-      long nanos = System.nanoTime() - start;
       if (attempt) {
         inFlight.decrementAndGet();
-        ((FunctionMeters) meters).ended(outcome, nanos);
-      } else {
-        @SuppressWarnings("unchecked")
-        Map<Outcome, Timer> durations = (Map<Outcome, Timer>) meters;
-        durations.get(outcome).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
       }
+      meters.ended(outcome, System.nanoTime() - start);
     }
   }
 
   /** One function's meters, made when it first runs. */
-  private final class FunctionMeters {
+  private final class FunctionMeters implements Meters {
     final Counter started;
     final Counter retried;
     final Counter succeeded;
     final Counter failed;
     final Counter cancelled;
-    final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
+    private final String function;
+    /** By outcome, made on its first use (a meter per outcome never seen would only bloat a scrape). */
+    private final Timer[] durations = new Timer[Outcome.values().length];
 
     FunctionMeters(String function) {
+      this.function = function;
       started = counter("weft.calls.started", function, "Calls started (first attempts)");
       retried = counter("weft.calls.retried", function, "Attempts after a call's first");
       succeeded = counter("weft.calls.succeeded", function, "Calls that returned (or made a tail call)");
       failed = counter("weft.calls.failed", function, "Calls that failed for good");
       cancelled = counter("weft.calls.cancelled", function, "Attempts ended by a cancel");
-      for (Outcome o : Outcome.values()) {
-        durations.put(o, Timer.builder("weft.call.duration").tag("function", function)
+    }
+
+    /** Racy on purpose: two threads may both register it, and the registry returns one meter to both. */
+    private Timer duration(Outcome o) {
+      Timer t = durations[o.ordinal()];
+      if (t == null) {
+        t = Timer.builder("weft.call.duration").tag("function", function)
             .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
-            .description("How long each call attempt ran").publishPercentileHistogram().register(registry));
+            .description("How long each call attempt ran").publishPercentileHistogram().register(registry);
+        durations[o.ordinal()] = t;
       }
+      return t;
     }
 
     private Counter counter(String name, String function, String description) {
       return Counter.builder(name).tag("function", function).description(description).register(registry);
     }
 
-    void ended(Outcome outcome, long nanos) {
-      durations.get(outcome).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    @Override
+    public void ended(Outcome outcome, long nanos) {
+      duration(outcome).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
       switch (outcome) {
         case SUCCEEDED, TAIL_CALL -> succeeded.increment();
         case FAILED -> failed.increment();
@@ -165,7 +176,7 @@ final class Recorder implements WeftObserver {
   }
 
   /** One application's request meters. */
-  private final class ApplicationMeters {
+  private final class ApplicationMeters implements Meters {
     final Counter started;
     final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
 
@@ -176,6 +187,14 @@ final class Recorder implements WeftObserver {
         durations.put(o, Timer.builder("weft.request.duration").tag("application", application)
             .tag("outcome", o.name().toLowerCase(java.util.Locale.ROOT))
             .description("How long requests ran").register(registry));
+      }
+    }
+
+    @Override
+    public void ended(Outcome outcome, long nanos) {
+      Timer t = durations.get(outcome);
+      if (t != null) { // a request ends succeeded, failed or cancelled
+        t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
       }
     }
   }
