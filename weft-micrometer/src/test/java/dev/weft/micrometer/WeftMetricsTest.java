@@ -10,6 +10,7 @@ import dev.weft.BlockedEventLoopException;
 import dev.weft.Function;
 import dev.weft.Weft;
 import dev.weft.WeftRuntime;
+import dev.weft.journal.postgres.PostgresJournal;
 import dev.weft.journal.sqlite.SqliteJournal;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
@@ -137,6 +138,33 @@ final class WeftMetricsTest {
     // 5 requests: each recorded as created, its root and its square call started and completed, and finished
     assertThat(batch.totalAmount()).isGreaterThanOrEqualTo(5 * 2);
     assertThat(batch.max()).isGreaterThanOrEqualTo(1);
+  }
+
+  /** Needs the test PostgreSQL (127.0.0.1:5432, database test, trust auth); works in a schema of its own. */
+  @Test
+  void postgresJournal_commitLatencyAndBatchSizeAreRecorded() throws Exception {
+    String url = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    String schema = "t_metrics_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try {
+      try (PostgresJournal journal = PostgresJournal.open(PostgresJournal.Options.defaults(url).withSchema(schema)
+              .withNodeId("metrics-test").withPoolSize(2));
+          WeftRuntime runtime = WeftRuntime.builder().journal(journal).eventLoops(1)
+              .observer(WeftMetrics.of(registry)).build()) {
+        for (int i = 0; i < 3; i++) {
+          assertThat(runtime.run(Weft.fn(WeftMetricsTest::plain), i)).isEqualTo(i * i);
+        }
+        assertThat(journal.canWrite()).isTrue();
+      }
+      Timer latency = registry.get("weft.journal.commit.latency").tag("journal", "postgres").timer();
+      DistributionSummary batch = registry.get("weft.journal.commit.batch").tag("journal", "postgres").summary();
+      assertThat(latency.count()).isPositive().isEqualTo(batch.count());
+      assertThat(batch.totalAmount()).isGreaterThanOrEqualTo(3);
+    } finally {
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
+          java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
   }
 
   @Test
