@@ -35,7 +35,7 @@ import java.util.function.Function;
  * <p>Put this module on the class path and every runtime uses it (it registers itself as a
  * {@link java.util.ServiceLoader} provider of {@link WeftObserver}), exporting through
  * {@link GlobalOpenTelemetry} once that is set (an OpenTelemetry agent or SDK sets it); until
- * then spans go nowhere and cost next to nothing. To trace through an {@link OpenTelemetry} of
+ * then nothing is traced and each request and attempt costs one check. To trace through an {@link OpenTelemetry} of
  * your own instead, give {@link #of} to {@code WeftRuntime.builder().observer(...)}.
  *
  * <p>Spans are named after the function (requests: {@code "request " + application}) and carry
@@ -95,23 +95,28 @@ public final class WeftTracing implements WeftObserver {
     return new WeftTracing(openTelemetry.getTracer(SCOPE));
   }
 
-  private Tracer tracer() {
+  /** The tracer to use, or empty while the global OpenTelemetry is not set (then nothing is traced). */
+  private Optional<Tracer> tracer() {
     if (fixed.isPresent()) {
-      return fixed.get();
+      return fixed;
     }
     Tracer t = global;
     if (t == null) {
       if (!GlobalOpenTelemetry.isSet()) {
-        return OpenTelemetry.noop().getTracer(SCOPE);
+        return Optional.empty();
       }
       global = t = GlobalOpenTelemetry.getTracer(SCOPE);
     }
-    return t;
+    return Optional.of(t);
   }
 
   @Override
   public Observation requestStarted(ObservedRequest request) {
-    Span span = tracer().spanBuilder("request " + request.application())
+    Optional<Tracer> tracer = tracer();
+    if (tracer.isEmpty()) {
+      return Observation.NONE;
+    }
+    Span span = tracer.get().spanBuilder("request " + request.application())
         .setParent(Context.current())
         .setSpanKind(SpanKind.INTERNAL)
         .setAttribute(REQUEST_ID, request.id())
@@ -123,8 +128,12 @@ public final class WeftTracing implements WeftObserver {
 
   @Override
   public Observation attemptStarted(Observation parent, ObservedAttempt attempt) {
+    Optional<Tracer> tracer = tracer();
+    if (tracer.isEmpty()) {
+      return Observation.NONE;
+    }
     Context context = parent instanceof Traced t ? Context.root().with(t.span) : Context.current();
-    SpanBuilder b = tracer().spanBuilder(attempt.function())
+    SpanBuilder b = tracer.get().spanBuilder(attempt.function())
         .setParent(context)
         .setSpanKind(SpanKind.INTERNAL)
         .setAttribute(FUNCTION, attempt.function())
@@ -146,6 +155,9 @@ public final class WeftTracing implements WeftObserver {
 
   @Override
   public Observation extract(Function<String, String> header) {
+    if (tracer().isEmpty()) {
+      return Observation.NONE;
+    }
     Context context = W3C.extract(Context.root(), header, HEADERS);
     Span span = Span.fromContext(context);
     return span.getSpanContext().isValid() ? new Traced(span) : Observation.NONE;

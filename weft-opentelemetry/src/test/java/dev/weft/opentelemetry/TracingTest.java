@@ -9,6 +9,7 @@ import dev.weft.Function;
 import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.WeftRuntime;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -55,6 +56,11 @@ final class TracingTest {
   @Application @Function
   static Future<Integer> tailCalls(int x) {
     return Weft.fn(TracingTest::square).future(x);
+  }
+
+  @Application @Function
+  static int squared(int x) {
+    return x * x;
   }
 
   private InMemorySpanExporter spans;
@@ -135,6 +141,23 @@ final class TracingTest {
       assertThat(plain.run(Weft.fn(TracingTest::sumOfSquares), 3)).isEqualTo(5);
     }
     assertThat(spans.getFinishedSpanItems()).isEmpty();
+  }
+
+  @Test
+  void onTheClassPath_tracesThroughGlobalOpenTelemetryOnceItIsSet() {
+    try (WeftRuntime discovered = WeftRuntime.builder().eventLoops(1).build()) { // WeftTracing from the class path
+      assertThat(discovered.run(Weft.fn(TracingTest::squared), 2)).isEqualTo(4);
+      assertThat(spans.getFinishedSpanItems()).isEmpty(); // nothing set yet: nothing traced
+      GlobalOpenTelemetry.set(sdk);
+      try {
+        assertThat(discovered.run(Weft.fn(TracingTest::squared), 3)).isEqualTo(9);
+        List<SpanData> all = finished(2);
+        assertThat(only(all, "TracingTest.squared").getParentSpanId())
+            .isEqualTo(only(all, "request TracingTest.squared").getSpanId());
+      } finally {
+        GlobalOpenTelemetry.resetForTest();
+      }
+    }
   }
 
   /** The spans once {@code count} have ended (a request's span ends just before its handle completes). */
