@@ -220,11 +220,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
         Throwable failure = null;
         Frame frame = a.begin();
         Frame prev = Frames.enter(frame);
+        Observation.Scope observed = a.enterObservation();
         try {
           out = queue == null ? spec.invoker().invoke(args) : queue.run(work(n));
         } catch (Throwable t) {
           failure = t;
         } finally {
+          observed.close();
           Frames.restore(prev);
           failure = a.end(failure);
         }
@@ -311,11 +313,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
     Frame prev = Frames.enter(frame);
     CallFuture<?> outer = loop.invoking(); // set when this runs nested in a blocking wait on the loop
     loop.invoking(this);
+    Observation.Scope observed = a.enterObservation();
     try {
       out = spec.invoker().invoke(args);
     } catch (Throwable t) {
       failure = t;
     } finally {
+      observed.close();
       loop.invoking(outer);
       Frames.restore(prev);
     }
@@ -590,6 +594,20 @@ final class CallFuture<T> extends AbstractFuture<T> {
       if (delay >= 0) {
         EventLoop next = loop != null ? loop : parent.run.engine().loopForCall();
         parent.run.engine().timer().schedule(() -> next.execute(() -> invokeAsync(next, number + 1)), delay);
+      }
+    }
+
+    /** Makes the observation current while the body runs on this thread; {@code Scope.NONE} when nothing observes. */
+    Observation.Scope enterObservation() {
+      Observation o = observation;
+      if (o == Observation.NONE) {
+        return Observation.Scope.NONE;
+      }
+      try {
+        return o.enter();
+      } catch (Throwable t) {
+        Threads.log().log(System.Logger.Level.ERROR, "observer failed entering an attempt of " + spec.name(), t);
+        return Observation.Scope.NONE;
       }
     }
 

@@ -23,4 +23,26 @@ public interface Observation {
    *     {@link Outcome#TAIL_CALL} (a cancelled request may carry none)
    */
   void ended(Outcome outcome, Optional<Throwable> failure);
+
+  /**
+   * Makes this observation current on the calling thread while an attempt's function body runs
+   * there (so that, for a tracer, the function's own spans and instrumented clients join the
+   * attempt's span); the runtime closes what it returns on the same thread when the body returns.
+   * Not called for a request's observation. An async function's stage callbacks run later,
+   * outside it. The default makes nothing current.
+   */
+  default Scope enter() {
+    return Scope.NONE;
+  }
+
+  /** What {@link #enter} made current; closing it restores what was current before. */
+  @FunctionalInterface
+  interface Scope extends AutoCloseable {
+    /** A scope that restores nothing. */
+    Scope NONE = () -> {};
+
+    /** Restores what was current; never throws. */
+    @Override
+    void close();
+  }
 }

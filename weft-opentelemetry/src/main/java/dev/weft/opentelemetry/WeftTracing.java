@@ -42,7 +42,9 @@ import java.util.function.Function;
  * {@code weft.function}, {@code weft.attempt}, {@code weft.request.id}, {@code weft.outcome} (an
  * {@link Outcome} name), and where known {@code weft.durable_id} and {@code weft.item}; a failed
  * attempt records its exception and has status ERROR. Requests and calls run outside any Weft
- * request are parented on the submitting thread's current context.
+ * request are parented on the submitting thread's current context. While a function's body runs,
+ * its attempt's span is the current span ({@code Span.current()}), so spans the function makes
+ * itself, and those of instrumented clients it calls, are children of it.
  *
  * <p>Thread-safe and non-blocking, as {@link WeftObserver} requires; spans are ended by whichever
  * thread ends the work, which OpenTelemetry allows.
@@ -170,6 +172,12 @@ public final class WeftTracing implements WeftObserver {
 
   /** A request's or an attempt's span (or, on a worker, the caller's span context, never ended here). */
   private record Traced(Span span) implements Observation {
+    @Override
+    public Scope enter() {
+      io.opentelemetry.context.Scope scope = Context.root().with(span).makeCurrent();
+      return scope::close;
+    }
+
     @Override
     public void ended(Outcome outcome, Optional<Throwable> failure) {
       span.setAttribute(OUTCOME, outcome.name());

@@ -58,6 +58,19 @@ final class TracingTest {
     return Weft.fn(TracingTest::square).future(x);
   }
 
+  /** The id of the span current while its body runs. */
+  @Application @Function
+  static String currentSpan(int x) {
+    return io.opentelemetry.api.trace.Span.current().getSpanContext().getSpanId();
+  }
+
+  /** The same from an async function's body, on its event loop. */
+  @Application @Function
+  static java.util.concurrent.CompletionStage<String> currentSpanAsync(int x) {
+    return java.util.concurrent.CompletableFuture.completedFuture(
+        io.opentelemetry.api.trace.Span.current().getSpanContext().getSpanId());
+  }
+
   @Application @Function
   static int squared(int x) {
     return x * x;
@@ -133,6 +146,17 @@ final class TracingTest {
     SpanData returning = only(all, "TracingTest.tailCalls");
     assertThat(returning.getAttributes().get(WeftTracing.OUTCOME)).isEqualTo("TAIL_CALL");
     assertThat(only(all, "TracingTest.square").getParentSpanId()).isEqualTo(returning.getSpanId());
+  }
+
+  @Test
+  void functionBody_runsWithItsAttemptSpanCurrent() {
+    String sync = runtime.run(Weft.fn(TracingTest::currentSpan), 1);
+    String async = runtime.run(Weft.asyncFn(TracingTest::currentSpanAsync), 1);
+
+    List<SpanData> all = finished(4);
+    assertThat(sync).isEqualTo(only(all, "TracingTest.currentSpan").getSpanId());
+    assertThat(async).isEqualTo(only(all, "TracingTest.currentSpanAsync").getSpanId());
+    assertThat(io.opentelemetry.api.trace.Span.current().getSpanContext().isValid()).as("restored here").isFalse();
   }
 
   @Test
