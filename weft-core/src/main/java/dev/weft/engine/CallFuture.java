@@ -7,10 +7,10 @@ import dev.weft.UsageException;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.RequestLog;
 import dev.weft.journal.WorkQueue;
-import java.time.Duration;
 import dev.weft.observe.Observation;
 import dev.weft.observe.ObservedAttempt;
 import dev.weft.observe.Outcome;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
@@ -455,7 +455,11 @@ final class CallFuture<T> extends AbstractFuture<T> {
   /** One attempt: its frame, its timeout, and (async) its stage; what an observer is shown of it. */
   final class Attempt implements ObservedAttempt {
     final int number;
-    /** The runtime observer's observation of this attempt; {@code NONE} when nothing observes. */
+    /**
+     * The runtime observer's observation of this attempt; {@code NONE} when nothing observes.
+     * Written once in {@link #begin} before the volatile {@code attempt} publishes this attempt
+     * (and before its timer is armed), so the threads that end it see it.
+     */
     private Observation observation = Observation.NONE;
     /** The thread running a sync attempt; null for async. */
     final Thread thread;
