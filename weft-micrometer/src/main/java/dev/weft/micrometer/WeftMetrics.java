@@ -57,7 +57,8 @@ public final class WeftMetrics implements WeftObserver {
 
   /**
    * Records into {@code registry}; give it to {@code WeftRuntime.Builder.observer}. Observers of
-   * one registry share its meters (several runtimes add up).
+   * one registry share its meters (several runtimes add up); the process keeps each registry
+   * given here for its lifetime, so give long-lived registries.
    */
   public static WeftMetrics of(MeterRegistry registry) {
     return new WeftMetrics(Objects.requireNonNull(registry, "registry"));
