@@ -123,6 +123,7 @@ public final class WeftRuntime implements AutoCloseable {
     private boolean failOnBlockedLoop;
     private Consumer<BlockedEventLoopException> blockedLoopListener = report -> {};
     private Journal journal = new InMemoryJournal();
+    private Optional<java.util.List<dev.weft.observe.WeftObserver>> observers = Optional.empty();
 
     private Builder() {}
 
@@ -174,10 +175,23 @@ public final class WeftRuntime implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Who is told what this runtime does (tracing, metrics): these observers, in this order,
+     * instead of those found on the class path. With no argument, nothing observes the runtime
+     * even if an observer module is on the class path. Default: every
+     * {@link java.util.ServiceLoader} provider of {@link dev.weft.observe.WeftObserver}.
+     */
+    public Builder observer(dev.weft.observe.WeftObserver... observers) {
+      java.util.List<dev.weft.observe.WeftObserver> list = java.util.List.of(observers); // rejects nulls
+      this.observers = Optional.of(list);
+      return this;
+    }
+
     /** Starts the runtime's threads. */
     public WeftRuntime build() {
       return new WeftRuntime(new Engine(new EngineConfig(
-          eventLoops, blockedLoopThreshold, failOnBlockedLoop, blockedLoopListener, journal)));
+          eventLoops, blockedLoopThreshold, failOnBlockedLoop, blockedLoopListener, journal,
+          observers.map(EngineConfig::observers).orElseGet(EngineConfig::discoveredObservers))));
     }
   }
 }

@@ -25,16 +25,17 @@ final class FleetServer {
 
   /** Runs until the process is told to stop; returns the exit code (0) after the shutdown hook ran. */
   static int run(FleetOptions fleet, String url, String host, int port,
-      java.util.function.Consumer<WeftServer.Builder> secure, String token, Duration retention,
+      java.util.function.Consumer<WeftServer.Builder> secure, ServerCommand observed, String token, Duration retention,
       Applications apps, ClassLoader loader, PrintWriter out, PrintWriter err) throws InterruptedException {
     fleet.validate();
     String nodeId = fleet.nodeIdOrDefault();
     PostgresJournal journal = open(url, fleet, nodeId, retention);
-    WeftRuntime runtime = WeftRuntime.builder().journal(journal).build();
+    WeftRuntime runtime = observed.observed(WeftRuntime.builder().journal(journal)).build();
     WeftServer server;
     FleetNode node;
     try {
-      WeftServer.Builder builder = WeftServer.builder().applications(apps).runtime(runtime).journal(journal).host(host);
+      WeftServer.Builder builder = observed.served(WeftServer.builder().applications(apps).runtime(runtime)
+          .journal(journal).host(host));
       if (port == 0) {
         builder.anyFreePort();
       } else {

@@ -156,6 +156,12 @@ final class ServerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   private Duration retention;
 
+  @Option(
+      names = "--metrics",
+      description = "Record metrics (calls, requests, event loops, journal commits) and serve them at GET /metrics "
+          + "as Prometheus text, with the same token as /v1. Off by default: then nothing is recorded.")
+  private boolean metrics;
+
   /** --db and its companions: a fleet node on PostgreSQL instead of SQLite. */
   @picocli.CommandLine.Mixin
   private FleetOptions fleet = new FleetOptions();
@@ -201,7 +207,7 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
 
     if (fleet.url().isPresent()) {
-      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure, bearer.orElse(null), retention, apps,
+      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure, this, bearer.orElse(null), retention, apps,
           found.loader(),
           out, err);
     }
@@ -220,11 +226,12 @@ final class ServerCommand implements Callable<Integer> {
     } catch (WeftException e) { // damaged, read-only, not a journal, newer: nothing to serve from
       throw new CommandFailure(CommandFailure.JOURNAL_UNUSABLE, e.getMessage(), e);
     }
-    WeftRuntime runtime = WeftRuntime.builder().journal(journal).build();
+    WeftRuntime runtime = observed(WeftRuntime.builder().journal(journal)).build();
     WeftServer server;
     try {
       reportUnfinished(journal.unfinished(), apps, err);
-      WeftServer.Builder builder = WeftServer.builder().applications(apps).runtime(runtime).journal(journal).host(host);
+      WeftServer.Builder builder = served(WeftServer.builder().applications(apps).runtime(runtime).journal(journal)
+          .host(host));
       if (port == 0) {
         builder.anyFreePort();
       } else {
@@ -298,6 +305,16 @@ final class ServerCommand implements Callable<Integer> {
    * line, where every local user can read it ({@code ps}).
    */
   /** Applies --tls-cert/--tls-key and --insecure to a server about to start. */
+  /** The runtime's observers: metrics with --metrics, else none (nothing is recorded). */
+  WeftRuntime.Builder observed(WeftRuntime.Builder builder) {
+    return metrics ? builder.observer(new dev.weft.micrometer.WeftMetrics()) : builder.observer();
+  }
+
+  /** What GET /metrics serves: the metrics' Prometheus text with --metrics, else nothing (404). */
+  WeftServer.Builder served(WeftServer.Builder builder) {
+    return metrics ? builder.metrics(new dev.weft.micrometer.PrometheusText()) : builder.withoutMetrics();
+  }
+
   private void secure(WeftServer.Builder builder) {
     if (tlsCert != null) {
       builder.tls(tlsCert, tlsKey);

@@ -7,8 +7,12 @@ import dev.weft.UsageException;
 import dev.weft.journal.DurableId;
 import dev.weft.journal.RequestLog;
 import dev.weft.journal.WorkQueue;
+import dev.weft.observe.Observation;
+import dev.weft.observe.ObservedAttempt;
+import dev.weft.observe.Outcome;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -216,22 +220,26 @@ final class CallFuture<T> extends AbstractFuture<T> {
         Throwable failure = null;
         Frame frame = a.begin();
         Frame prev = Frames.enter(frame);
+        Observation.Scope observed = a.enterObservation();
         try {
           out = queue == null ? spec.invoker().invoke(args) : queue.run(work(n));
         } catch (Throwable t) {
           failure = t;
         } finally {
+          observed.close();
           Frames.restore(prev);
           failure = a.end(failure);
         }
         if (result.isDone()) {
+          a.observeEnd(Outcome.CANCELLED, failure);
           return; // cancelled while it ran
         }
         if (failure == null) {
+          a.observeEnd(out instanceof AbstractFuture<?> ? Outcome.TAIL_CALL : Outcome.SUCCEEDED, null);
           onOutput(out, n);
           return;
         }
-        long delay = afterFailure(n, failure);
+        long delay = afterFailure(a, failure);
         if (delay < 0) {
           return;
         }
@@ -305,11 +313,13 @@ final class CallFuture<T> extends AbstractFuture<T> {
     Frame prev = Frames.enter(frame);
     CallFuture<?> outer = loop.invoking(); // set when this runs nested in a blocking wait on the loop
     loop.invoking(this);
+    Observation.Scope observed = a.enterObservation();
     try {
       out = spec.invoker().invoke(args);
     } catch (Throwable t) {
       failure = t;
     } finally {
+      observed.close();
       loop.invoking(outer);
       Frames.restore(prev);
     }
@@ -411,7 +421,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
    * Records a failed attempt; returns the delay before the next one, or -1 after failing this
    * call when there is none.
    */
-  private long afterFailure(int attempt, Throwable failure) {
+  private long afterFailure(Attempt a, Throwable failure) {
+    int attempt = a.number;
     failure = Failures.unwrap(failure);
     int retries = parent.run.retriesFor(spec.def());
     boolean retry = Failures.retryable(failure) && attempt <= retries;
@@ -427,9 +438,11 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
     if (!retry) {
       FailureText.noteGivenUp(failure, spec.name(), attempt, retries + 1, Failures.retryable(failure));
+      a.observeEnd(Outcome.FAILED, failure);
       fail(failure);
       return -1;
     }
+    a.observeEnd(Outcome.RETRYING, failure);
     EngineLog.retrying(parent.run.id(), spec.name(), attempt, retries + 1, failure);
     return spec.def().backoff().delayNanos(attempt, ThreadLocalRandom.current().nextDouble());
   }
@@ -463,9 +476,15 @@ final class CallFuture<T> extends AbstractFuture<T> {
     }
   }
 
-  /** One attempt: its frame, its timeout, and (async) its stage. */
-  final class Attempt {
+  /** One attempt: its frame, its timeout, and (async) its stage; what an observer is shown of it. */
+  final class Attempt implements ObservedAttempt {
     final int number;
+    /**
+     * The runtime observer's observation of this attempt; {@code NONE} when nothing observes.
+     * Written once in {@link #begin} before the volatile {@code attempt} publishes this attempt
+     * (and before its timer is armed), so the threads that end it see it.
+     */
+    private Observation observation = Observation.NONE;
     /** The thread running a sync attempt; null for async. */
     final Thread thread;
     final long startNanos = System.nanoTime();
@@ -484,6 +503,15 @@ final class CallFuture<T> extends AbstractFuture<T> {
 
     Frame begin() {
       frame = new Frame(parent.run, id, this, true, parent.replaying() || number > 1);
+      Engine engine = parent.run.engine();
+      if (engine.observed) {
+        try {
+          observation = engine.observer.attemptStarted(parent.observation, this);
+        } catch (Throwable t) {
+          Threads.log().log(System.Logger.Level.ERROR, "observer failed at the start of an attempt of " + spec.name(), t);
+        }
+        frame.observation = observation;
+      }
       attempt = this;
       if (!swept) {
         arm(parent.run.timeoutFor(spec.def()).toNanos());
@@ -582,17 +610,80 @@ final class CallFuture<T> extends AbstractFuture<T> {
       }
       disarm();
       if (result.isDone()) {
+        observeEnd(Outcome.CANCELLED, failure);
         return;
       }
       if (failure == null) {
+        observeEnd(out instanceof AbstractFuture<?> ? Outcome.TAIL_CALL : Outcome.SUCCEEDED, null);
         onOutput(out, number);
         return;
       }
-      long delay = afterFailure(number, failure);
+      long delay = afterFailure(this, failure);
       if (delay >= 0) {
         EventLoop next = loop != null ? loop : parent.run.engine().loopForCall();
         parent.run.engine().timer().schedule(() -> next.execute(() -> invokeAsync(next, number + 1)), delay);
       }
+    }
+
+    /** Makes the observation current while the body runs on this thread; {@code Scope.NONE} when nothing observes. */
+    Observation.Scope enterObservation() {
+      Observation o = observation;
+      if (o == Observation.NONE) {
+        return Observation.Scope.NONE;
+      }
+      try {
+        return o.enter();
+      } catch (Throwable t) {
+        Threads.log().log(System.Logger.Level.ERROR, "observer failed entering an attempt of " + spec.name(), t);
+        return Observation.Scope.NONE;
+      }
+    }
+
+    /** Tells the observer this attempt ended; called once, by whichever path ends it. */
+    void observeEnd(Outcome outcome, Throwable failure) {
+      Observation o = observation;
+      if (o != Observation.NONE) {
+        try {
+          o.ended(outcome, Optional.ofNullable(failure == null ? null : Failures.unwrap(failure)));
+        } catch (Throwable t) {
+          Threads.log().log(System.Logger.Level.ERROR, "observer failed at the end of an attempt of " + spec.name(), t);
+        }
+      }
+    }
+
+    @Override
+    public String function() {
+      return spec.name();
+    }
+
+    @Override
+    public String requestId() {
+      return parent.run.id();
+    }
+
+    @Override
+    public int attempt() {
+      return number;
+    }
+
+    @Override
+    public Optional<String> durableId() {
+      return id == null ? Optional.empty() : Optional.of(id.toString());
+    }
+
+    @Override
+    public Optional<String> parentDurableId() {
+      return parent.id == null || id == null || parent.id.equals(id) ? Optional.empty() : Optional.of(parent.id.toString());
+    }
+
+    @Override
+    public OptionalInt item() {
+      return item >= 0 ? OptionalInt.of(item) : OptionalInt.empty();
+    }
+
+    @Override
+    public boolean async() {
+      return thread == null;
     }
 
     void cancelStage() {

@@ -54,13 +54,32 @@ public final class DirectFunction {
    *     (its thread interrupted, or its stage cancelled)
    */
   public Future<Object> start(Engine engine, Object[] args, Duration timeout, Body body) {
+    return start(engine, args, timeout, body, name -> null);
+  }
+
+  /**
+   * As {@link #start(Engine, Object[], Duration, Body)}, for a call that came with
+   * {@code header}s (a remote worker's incoming request): the engine's observer, if any, reads
+   * its caller's context from them (such as a W3C {@code traceparent}), so the call's attempt is
+   * observed as a child of the caller's. {@code header} returns a header's value, or null.
+   */
+  public Future<Object> start(Engine engine, Object[] args, Duration timeout, Body body,
+      java.util.function.Function<String, String> header) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, was " + timeout);
     }
     FunctionDef def = definition(timeout);
     FunctionSpec spec = new FunctionSpec(def, body::invoke);
     Frame root = engine.localRoot();
-    CallFuture<Object> call = new CallFuture<>(spec, args.clone(), root, root.nextChildId('c', def), -1, null);
+    Frame parent = root;
+    if (engine.observed) {
+      dev.weft.observe.Observation caller = engine.observer.extract(header);
+      if (caller != dev.weft.observe.Observation.NONE) {
+        parent = new Frame(root.run, null, null, false, false);
+        parent.observation = caller;
+      }
+    }
+    CallFuture<Object> call = new CallFuture<>(spec, args.clone(), parent, root.nextChildId('c', def), -1, null);
     call.run();
     return call;
   }

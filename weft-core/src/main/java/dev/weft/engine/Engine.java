@@ -36,6 +36,10 @@ public final class Engine {
   private final Map<String, RequestHandle<?>> running = new ConcurrentHashMap<>();
   /** Where {@code Placement.FLEET} calls go; null when the journal has no work queue. */
   private final dev.weft.journal.WorkQueue workQueue;
+  /** Told what runs; {@link Observers#NONE} when nothing observes, and then never called. */
+  final dev.weft.observe.WeftObserver observer;
+  /** Whether {@link #observer} is a real one: every notification is behind this flag. */
+  final boolean observed;
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -43,9 +47,34 @@ public final class Engine {
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new EventLoop("weft-loop-" + i);
     }
+    this.observer = config.observer();
+    this.observed = observer != Observers.NONE;
     this.watchdog = new LoopWatchdog(loops, config.blockedLoopThreshold(), config.failOnBlockedLoop(),
-        config.blockedLoopListener());
+        config.blockedLoopListener(), observed ? observer : null);
     this.workQueue = config.journal().workQueue().orElse(null);
+    if (observed) {
+      config.journal().observedBy(observer);
+      observer.runtimeStarted(new dev.weft.observe.RuntimeGauges() {
+        @Override
+        public int runningRequests() {
+          return running.size();
+        }
+
+        @Override
+        public int queuedLoopTasks() {
+          int n = 0;
+          for (EventLoop loop : loops) {
+            n += loop.queued();
+          }
+          return n;
+        }
+
+        @Override
+        public int eventLoops() {
+          return loops.length;
+        }
+      });
+    }
     this.local = new RequestRun(this, RequestRun.LOCAL_ID, "local", null, null, 0, FunctionDef.DEFAULT_TIMEOUT, false);
   }
 
@@ -175,6 +204,16 @@ public final class Engine {
     CallFuture<R> root = new CallFuture<>(spec, new Object[] {input}, run.root(), rootId, -1, null);
     RequestHandle<R> handle = new RequestHandle<>(run, root);
     running.put(log.requestId(), handle);
+    dev.weft.observe.Observation observation = dev.weft.observe.Observation.NONE;
+    if (observed) {
+      try {
+        observation = observer.requestStarted(run.observed(resumed));
+      } catch (Throwable t) {
+        Threads.log().log(System.Logger.Level.ERROR, "observer failed at the start of request " + log.requestId(), t);
+      }
+      run.root().observation = observation;
+    }
+    dev.weft.observe.Observation requestObservation = observation;
     // The request's outcome is shown only after the journal has it, so nobody sees an output
     // that a crash could still turn back into a running request.
     root.result.whenComplete((v, e) -> {
@@ -197,6 +236,17 @@ public final class Engine {
         Threads.log().log(System.Logger.Level.ERROR, "could not journal the end of request " + log.requestId(), t);
       } finally {
         running.remove(log.requestId(), handle);
+        if (observed) {
+          try {
+            requestObservation.ended(switch (state) {
+              case SUCCEEDED -> dev.weft.observe.Outcome.SUCCEEDED;
+              case CANCELLED -> dev.weft.observe.Outcome.CANCELLED;
+              default -> dev.weft.observe.Outcome.FAILED;
+            }, Optional.ofNullable(failure));
+          } catch (Throwable t) {
+            Threads.log().log(System.Logger.Level.ERROR, "observer failed at the end of request " + log.requestId(), t);
+          }
+        }
         handle.finished(v, failure);
       }
     });

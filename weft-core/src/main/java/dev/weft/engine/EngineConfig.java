@@ -2,6 +2,7 @@ package dev.weft.engine;
 
 import dev.weft.BlockedEventLoopException;
 import dev.weft.journal.Journal;
+import dev.weft.observe.WeftObserver;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -11,4 +12,22 @@ public record EngineConfig(
     Duration blockedLoopThreshold,
     boolean failOnBlockedLoop,
     Consumer<BlockedEventLoopException> blockedLoopListener,
-    Journal journal) {}
+    Journal journal,
+    WeftObserver observer) {
+
+  /** With the observers found on the class path ({@link java.util.ServiceLoader}), if any. */
+  public EngineConfig(int eventLoops, Duration blockedLoopThreshold, boolean failOnBlockedLoop,
+      Consumer<BlockedEventLoopException> blockedLoopListener, Journal journal) {
+    this(eventLoops, blockedLoopThreshold, failOnBlockedLoop, blockedLoopListener, journal, Observers.discovered());
+  }
+
+  /** What the builder's {@code observer(...)} gives: {@code observers} combined, or none if empty. */
+  public static WeftObserver observers(java.util.List<WeftObserver> observers) {
+    return Observers.of(observers);
+  }
+
+  /** The observers found on the class path, combined (nothing is observed if there are none). */
+  public static WeftObserver discoveredObservers() {
+    return Observers.discovered();
+  }
+}

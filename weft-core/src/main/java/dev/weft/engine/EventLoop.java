@@ -57,6 +57,11 @@ final class EventLoop implements Executor {
     return taskCount;
   }
 
+  /** Tasks waiting in this loop's queue now. */
+  int queued() {
+    return queue.size();
+  }
+
   CallFuture<?> invoking() {
     return invoking;
   }

@@ -17,6 +17,12 @@ final class Frame implements RequestContext {
   final DurableId id;
   /** The attempt this frame runs, or null for a root frame. */
   final CallFuture.Attempt attempt;
+  /**
+   * What the runtime's observer keeps for this frame's attempt (or request): the parent of the
+   * calls made here. Set before the frame's function runs (or, for a root, before the request
+   * starts); {@code NONE} when nothing observes.
+   */
+  dev.weft.observe.Observation observation = dev.weft.observe.Observation.NONE;
   private static final java.lang.invoke.VarHandle NEXT_CHILD;
 
   static {

@@ -25,6 +25,22 @@ public final class Frames {
     return f != null ? f : Engine.shared().localRoot();
   }
 
+  /**
+   * Adds to an outgoing remote call the headers that carry the calling attempt's context to the
+   * worker (for tracing), if the runtime running it is observed; otherwise adds nothing. Call it
+   * on the thread making the call.
+   */
+  public static void injectObservation(java.util.function.BiConsumer<String, String> headers) {
+    Frame f = CURRENT.get();
+    if (f == null) {
+      return;
+    }
+    Engine engine = f.run.engine();
+    if (engine.observed) {
+      engine.observer.inject(f.observation, headers);
+    }
+  }
+
   static Frame current() {
     return CURRENT.get();
   }

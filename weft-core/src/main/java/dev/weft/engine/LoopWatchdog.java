@@ -16,16 +16,19 @@ final class LoopWatchdog {
   private final long thresholdNanos;
   private final boolean failCalls;
   private final Consumer<BlockedEventLoopException> listener;
+  /** Told of each report; null when nothing observes the runtime. */
+  private final dev.weft.observe.WeftObserver observer;
   private final long[] reported;
   private final Thread thread;
   private volatile boolean stopped;
 
   LoopWatchdog(EventLoop[] loops, Duration threshold, boolean failCalls,
-      Consumer<BlockedEventLoopException> listener) {
+      Consumer<BlockedEventLoopException> listener, dev.weft.observe.WeftObserver observer) {
     this.loops = loops;
     this.thresholdNanos = threshold.toNanos();
     this.failCalls = failCalls;
     this.listener = listener;
+    this.observer = observer;
     this.reported = new long[loops.length];
     java.util.Arrays.fill(reported, -1);
     this.thread = Threads.startDaemon("weft-watchdog", this::watch);
@@ -61,6 +64,13 @@ final class LoopWatchdog {
         + "; async functions must not block: compose stages, or move blocking work to a sync function";
     BlockedEventLoopException report = new BlockedEventLoopException(message, loop.thread().getStackTrace(), loop.thread().getName());
     Threads.log().log(Level.WARNING, message, report);
+    if (observer != null) {
+      try {
+        observer.loopBlocked(loop.thread().getName(), Duration.ofNanos(blockedNanos));
+      } catch (Throwable t) {
+        Threads.log().log(Level.ERROR, "observer failed on a blocked-loop report", t);
+      }
+    }
     try {
       listener.accept(report);
     } catch (Throwable t) {

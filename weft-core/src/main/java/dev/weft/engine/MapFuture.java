@@ -89,6 +89,7 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
     results = new Object[n];
     pending = new AtomicInteger(n);
     Frame frame = new Frame(parent.run, id, null, false, parent.replaying());
+    frame.observation = parent.observation; // items and steps are children of the attempt that made them
     for (int i = 0; i < n; i++) {
       Inputs.rejectNestedInArgument(values[i], spec.name(), 0);
       made[i] = new CallFuture<>(spec, new Object[] {values[i]}, frame,

@@ -94,6 +94,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
     Object acc = hasInitial ? await(initial) : null;
     boolean hasAcc = hasInitial;
     Frame frame = new Frame(parent.run, id, null, false, parent.replaying());
+    frame.observation = parent.observation; // items and steps are children of the attempt that made them
     Object[] elements = elements();
     for (Object e : elements) {
       if (e instanceof AbstractFuture<?> f) {

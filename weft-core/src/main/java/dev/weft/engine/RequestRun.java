@@ -75,6 +75,26 @@ final class RequestRun {
     return root;
   }
 
+  /** This request as an observer is shown it when it starts. */
+  dev.weft.observe.ObservedRequest observed(boolean resumed) {
+    return new dev.weft.observe.ObservedRequest() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public String application() {
+        return application;
+      }
+
+      @Override
+      public boolean resumed() {
+        return resumed;
+      }
+    };
+  }
+
   int retriesFor(FunctionDef def) {
     return def.retries() >= 0 ? def.retries() : defaultRetries;
   }

@@ -102,6 +102,23 @@ public interface Journal extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Whether the journal can record now, as far as it knows: false while its writes fail (a full
+   * disk, an unreachable database), so that a server reports itself not ready. Quick, never
+   * blocks, never throws. The default, for a journal that cannot fail so, is true.
+   */
+  default boolean canWrite() {
+    return true;
+  }
+
+  /**
+   * A runtime using this journal is observed: a journal that commits writes in groups tells
+   * {@code observer} of each commit ({@link dev.weft.observe.WeftObserver#journalCommitted}), on
+   * its writer thread. Called once per runtime, before its first request; a journal shared by
+   * several observed runtimes tells the last one given. The default does nothing.
+   */
+  default void observedBy(dev.weft.observe.WeftObserver observer) {}
+
   /** Releases resources, after writing what is queued; the default does nothing. */
   @Override
   default void close() {}

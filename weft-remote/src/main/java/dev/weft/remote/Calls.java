@@ -119,6 +119,8 @@ final class Calls {
     private final byte[] body;
     private final String path;
     private final long deadline;
+    /** Headers that carry the calling attempt's context to the worker (for tracing); empty when nothing observes it. */
+    private final Map<String, String> context;
     /** The items of a streamed result (the function returns a {@code Stream}), else null. */
     private final ItemStream items;
     /** Whether the stream was handed out (its first item came, or its end): from then on nothing is sent again. */
@@ -136,6 +138,9 @@ final class Calls {
       this.body = body.getBytes(StandardCharsets.UTF_8);
       this.path = Wire.path(target.callable());
       this.deadline = System.nanoTime() + timeout.toNanos();
+      Map<String, String> carried = new java.util.HashMap<>(4);
+      dev.weft.engine.Frames.injectObservation(carried::put); // on the caller's thread, where its attempt runs
+      this.context = carried.isEmpty() ? Map.of() : Map.copyOf(carried);
       this.items = target.items().isPresent() ? new ItemStream(target.display(), this::closeStream) : null;
     }
 
@@ -366,6 +371,11 @@ final class Calls {
           Wire.TIMEOUT, Long.toString(remainingMs),
           Wire.LOGS, logs != null ? "1" : "0",
           "Content-Type", "application/json");
+      if (!context.isEmpty()) {
+        Map<String, String> all = new java.util.HashMap<>(context);
+        all.putAll(headers);
+        headers = all;
+      }
       try (WorkerHttp.Reply reply = WorkerHttp.SHARED.post(e.uri(), path, headers, body)) {
         if (reply.status() != 200) {
           throw rejected(reply.status(), reply.readAll());

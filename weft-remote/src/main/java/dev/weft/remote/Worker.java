@@ -267,17 +267,18 @@ final class Worker {
       answerWithOutcome(ex, call);
       return;
     }
-    run(target, args, timeout, call);
+    run(target, args, timeout, call, ex.getRequestHeaders()::getFirst);
     respond(ex, call);
   }
 
   /** Starts a call that holds its id in {@link #inFlight}. */
-  private void run(Target target, Object[] args, Duration timeout, WorkerCall call) {
+  private void run(Target target, Object[] args, Duration timeout, WorkerCall call,
+      java.util.function.Function<String, String> header) {
     running.incrementAndGet();
     lastActivityNanos = System.nanoTime();
     Future<Object> f;
     try {
-      f = target.fn().start(engine, args, timeout, a -> invoke(target, a, call));
+      f = target.fn().start(engine, args, timeout, a -> invoke(target, a, call), header);
     } catch (RuntimeException e) {
       finish(call, target, null, e);
       return;

@@ -104,7 +104,7 @@ final class HttpWeftServer implements WeftServer {
     server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
 
     Service service = new Service(config.runtime(), config.journal(), config.applications(), config.maxBodyBytes());
-    Router router = new Router(new Routes(service, heartbeat(limits.idleTimeout())).all(), config.token(), watch,
+    Router router = new Router(new Routes(service, heartbeat(limits.idleTimeout()), config.metrics()).all(), config.token(), watch,
         limits.readTimeout());
     server.setHandler(router);
     server.setErrorHandler(new ErrorReplies());

@@ -38,12 +38,14 @@ final class Routes {
   private final byte[] openApi;
   private final Inventory inventory;
   private final Dashboard dashboard = new Dashboard();
+  private final Probes probes;
 
-  Routes(Service service, Duration heartbeat) {
+  Routes(Service service, Duration heartbeat, Optional<dev.weft.observe.MetricsText> metrics) {
     this.service = service;
     this.heartbeat = heartbeat;
     this.openApi = openApiDocument();
     this.inventory = new Inventory(service.journal());
+    this.probes = new Probes(service, metrics);
   }
 
   /** Every route; the router tries them in this order. */
@@ -62,7 +64,11 @@ final class Routes {
         new Router.Route("GET", "/v1/services", true, inventory::services),
         new Router.Route("GET", "/v1/nodes", true, inventory::nodes),
         new Router.Route("GET", "/", false, dashboard::index),
-        new Router.Route("GET", "/dashboard/{file}", false, dashboard::file));
+        new Router.Route("GET", "/dashboard/{file}", false, dashboard::file),
+        new Router.Route("GET", "/health", false, probes::health),
+        new Router.Route("GET", "/health/ready", false, probes::health),
+        new Router.Route("GET", "/health/live", false, probes::live),
+        new Router.Route("GET", "/metrics", true, probes::metrics));
   }
 
   static byte[] openApiDocument() {

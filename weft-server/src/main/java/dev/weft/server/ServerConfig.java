@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * @param token the bearer token /v1 requests need, if any
  * @param limits connection timeouts and the connection limit
  * @param tls the certificate chain and key to serve HTTPS with, or empty for plain HTTP
+ * @param metrics what {@code GET /metrics} serves, or empty to answer it with 404
  */
 record ServerConfig(
     WeftRuntime runtime,
@@ -34,7 +35,8 @@ record ServerConfig(
     long maxBodyBytes,
     Optional<String> token,
     Limits limits,
-    Optional<TlsFiles> tls) {
+    Optional<TlsFiles> tls,
+    Optional<dev.weft.observe.MetricsText> metrics) {
 
   /**
    * What bounds a connection, each value validated by the builder.

@@ -116,6 +116,8 @@ public interface WeftServer extends AutoCloseable {
     private Optional<Path> tlsCertificateChain = Optional.empty();
     private Optional<Path> tlsPrivateKey = Optional.empty();
     private boolean insecure;
+    /** Empty: the {@link dev.weft.observe.MetricsText} on the class path, if any. */
+    private Optional<Optional<dev.weft.observe.MetricsText>> metrics = Optional.empty();
 
     private Builder() {}
 
@@ -302,6 +304,22 @@ public interface WeftServer extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves {@code text} at {@code GET /metrics} (with the API's bearer token, if any). By
+     * default the server serves the {@link dev.weft.observe.MetricsText} found on the class path
+     * ({@code weft-micrometer} provides Prometheus text), and answers 404 without one.
+     */
+    public Builder metrics(dev.weft.observe.MetricsText text) {
+      this.metrics = Optional.of(Optional.of(Objects.requireNonNull(text, "text")));
+      return this;
+    }
+
+    /** Answers {@code GET /metrics} with 404 even if metrics are on the class path. */
+    public Builder withoutMetrics() {
+      this.metrics = Optional.of(Optional.empty());
+      return this;
+    }
+
     /** Where the generated token is announced; tests redirect it. */
     Builder announcements(PrintStream out) {
       this.announcements = Objects.requireNonNull(out, "out");
@@ -356,7 +374,8 @@ public interface WeftServer extends AutoCloseable {
       try {
         HttpWeftServer server = HttpWeftServer.start(new ServerConfig(rt, ownsRuntime, j, ownsJournal, apps, address,
             port, maxBodyBytes, token,
-            new ServerConfig.Limits(headerTimeout, readTimeout, idleTimeout, maxConnections), tls));
+            new ServerConfig.Limits(headerTimeout, readTimeout, idleTimeout, maxConnections), tls,
+            metrics.orElseGet(Probes::discovered)));
         if (beyondLoopback && tls.isEmpty()) {
           announcements.println("weft-server: warning: plain HTTP on " + address.getHostAddress() + ":" + server.port()
               + " (insecure): bearer tokens and data cross the network unencrypted; serve HTTPS with a TLS certificate");

@@ -1113,6 +1113,18 @@ public final class PostgresJournal implements Journal {
     return writer.backendPid();
   }
 
+  /** False while the last batch could not be written to the database and none has been since. */
+  @Override
+  public boolean canWrite() {
+    return unavailable == null;
+  }
+
+  /** Tells {@code observer} of each commit (the batch's write-to-commit time, and its size). */
+  @Override
+  public void observedBy(dev.weft.observe.WeftObserver observer) {
+    writer.observer = observer;
+  }
+
   void unavailable(JournalUnavailableException e) {
     unavailable = e;
   }

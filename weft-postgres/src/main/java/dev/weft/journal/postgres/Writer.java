@@ -47,6 +47,8 @@ final class Writer implements Runnable {
   private Connection conn;
   private long nextPurge;
   private volatile long commits;
+  /** Told of each commit; null when no observed runtime uses this journal. */
+  volatile dev.weft.observe.WeftObserver observer;
   private volatile long records;
 
   Writer(PostgresJournal journal, BlockingQueue<Rec> queue, PostgresJournal.Options options) {
@@ -139,8 +141,13 @@ final class Writer implements Runnable {
     long backoff = 100;
     for (int attempt = 1; ; attempt++) {
       try {
+        long began = System.nanoTime();
         commit(batch);
         journal.available();
+        dev.weft.observe.WeftObserver o = observer;
+        if (o != null) {
+          o.journalCommitted("postgres", java.time.Duration.ofNanos(System.nanoTime() - began), batch.size());
+        }
         return new ArrayList<>();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly();

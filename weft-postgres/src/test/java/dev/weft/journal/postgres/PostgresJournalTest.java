@@ -318,7 +318,7 @@ final class PostgresJournalTest {
   }
 
   @Test
-  void databaseUnreachable_createThrowsJournalUnavailable_andQueuedRecordsLandOnceItIsBack() throws Exception {
+  void databaseUnreachable_createThrowsJournalUnavailable_cannotWrite_andQueuedRecordsLandOnceItIsBack() throws Exception {
     try (TcpProxy proxy = new TcpProxy()) {
       PostgresJournal a = PostgresJournal.open(db.options("node-a").withUrl(
           "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?user=postgres"));
@@ -331,6 +331,7 @@ final class PostgresJournalTest {
       assertThatThrownBy(() -> a.create(request("u-2")))
           .isInstanceOf(JournalUnavailableException.class)
           .hasMessageContaining("cannot write to the database now");
+      assertThat(a.canWrite()).as("what a server's /health reports").isFalse();
 
       proxy.restore();
       await().atMost(Duration.ofSeconds(30)).ignoreException(JournalUnavailableException.class).until(() -> {
@@ -340,6 +341,7 @@ final class PostgresJournalTest {
       assertThat(query("SELECT output FROM calls WHERE request_id = ?", "u-1")).as("queued while down").isEqualTo("5");
       assertThat(query("SELECT count(*) FROM requests WHERE id = ?", "u-2")).as("not accepted").isEqualTo("0");
       assertThat(a.create(request("u-3")).isNew()).isTrue();
+      assertThat(a.canWrite()).isTrue();
     }
   }
 

@@ -636,6 +636,18 @@ public final class SqliteJournal implements Journal {
    * Writes everything queued, stops the writer and closes the file. Blocks for the last commit.
    * Idempotent. Afterwards every method throws {@link IllegalStateException}.
    */
+  /** False while the writer's last transaction failed (a full disk, a damaged file) and none has committed since. */
+  @Override
+  public boolean canWrite() {
+    return !writer.failing();
+  }
+
+  /** Tells {@code observer} of each commit (latency from the writer taking its first record, and the batch size). */
+  @Override
+  public void observedBy(dev.weft.observe.WeftObserver observer) {
+    writer.observedBy(observer);
+  }
+
   @Override
   public void close() {
     synchronized (this) {

@@ -114,6 +114,10 @@ final class Writer implements Runnable {
   private PreparedStatement deleteRequest;
 
   private volatile long commits;
+  /** Whether the last transaction failed (a full disk, a broken file): cleared by the next commit. */
+  private volatile boolean failing;
+  /** Told of each commit; null when no observed runtime uses this journal. */
+  private volatile dev.weft.observe.WeftObserver observer;
   private volatile long records;
   private volatile long inserts;
   private volatile long updates;
@@ -233,6 +237,7 @@ final class Writer implements Runnable {
    * if it failed (its records are then queued again, its waiters failed).
    */
   private boolean transact(Rec first, int failures) {
+    long began = System.nanoTime();
     List<Rec> txn = new ArrayList<>();
     List<Rec> chunk = new ArrayList<>();
     boolean force = false;
@@ -271,8 +276,13 @@ final class Writer implements Runnable {
       }
       writeCalls(force);
       conn.commit();
+      failing = false;
       commits++;
       records += txn.size();
+      dev.weft.observe.WeftObserver o = observer;
+      if (o != null) {
+        o.journalCommitted("sqlite", java.time.Duration.ofNanos(System.nanoTime() - began), txn.size());
+      }
       markRequests(txn);
     } catch (Throwable e) { // never let the writer die: log, fail the waiters, retry the rest
       txn.addAll(chunk);
@@ -294,6 +304,16 @@ final class Writer implements Runnable {
       room.release(permits(txn));
     }
     return true;
+  }
+
+  /** Whether the last transaction failed and none has committed since. Any thread. */
+  boolean failing() {
+    return failing;
+  }
+
+  /** Tells {@code observer} of each commit from now on, on this thread. */
+  void observedBy(dev.weft.observe.WeftObserver observer) {
+    this.observer = observer;
   }
 
   /** The permits a transaction's records hold: one each, but the stop, which takes none. */
@@ -665,6 +685,7 @@ final class Writer implements Runnable {
    * Returns whether to stop: only when stopping and the file keeps failing.
    */
   private boolean failed(List<Rec> txn, Throwable e, int failures) {
+    failing = true;
     rollbackQuietly();
     broken = true; // its statements may be finalized and its transaction state unknown: reconnect
     try {
