@@ -34,7 +34,7 @@ record ServerConfig(
     long maxBodyBytes,
     Optional<String> token,
     Limits limits,
-    Optional<TlsFiles> tls) {
+    Optional<javax.net.ssl.SSLContext> tls) {
 
   /**
    * What bounds a connection, each value validated by the builder.
