@@ -92,11 +92,15 @@ final class WorkerHttp {
   /** The idle connections to one worker address. */
   private static final class Pool {
     final InetSocketAddress address;
+    final boolean tls;
+    final String host;
     final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     final AtomicInteger idleCount = new AtomicInteger();
 
     Pool(URI base) {
       this.address = new InetSocketAddress(base.getHost(), base.getPort());
+      this.tls = "https".equals(base.getScheme());
+      this.host = base.getHost();
     }
 
     /** The most recently used idle connection still fresh enough, or null. */
@@ -127,12 +131,38 @@ final class WorkerHttp {
       try {
         socket.setTcpNoDelay(true);
         socket.connect(address, CONNECT_TIMEOUT_MS);
-        return new Connection(this, socket);
+        return new Connection(this, tls ? secure(socket, host) : socket);
       } catch (IOException e) {
         socket.close();
         throw e;
       }
     }
+  }
+
+  /**
+   * TLS over a connected socket, checking that the worker's certificate names the host it was
+   * reached at. The handshake runs here, under the connect timeout, so a failed one is a refused
+   * connection: the request reached no worker.
+   */
+  private static Socket secure(Socket plain, String host) throws IOException {
+    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) Http.tlsContext().getSocketFactory()
+        .createSocket(plain, host, plain.getPort(), true);
+    javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+    params.setEndpointIdentificationAlgorithm("HTTPS");
+    ssl.setSSLParameters(params);
+    int before = plain.getSoTimeout();
+    plain.setSoTimeout(CONNECT_TIMEOUT_MS);
+    try {
+      ssl.startHandshake();
+    } catch (javax.net.ssl.SSLException e) {
+      ssl.close();
+      ConnectException refused = new ConnectException("TLS handshake with the worker at " + host + ":" + plain.getPort() + " failed: " + e.getMessage()
+          + " (trust its certificate with $WEFT_TLS_CA or -Dweft.tls.ca=FILE)");
+      refused.initCause(e);
+      throw refused;
+    }
+    ssl.setSoTimeout(before);
+    return ssl;
   }
 
   /** One keep-alive connection, with its own read buffer. Used by one thread at a time. */
