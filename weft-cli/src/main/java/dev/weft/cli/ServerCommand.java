@@ -201,7 +201,8 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
 
     if (fleet.url().isPresent()) {
-      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure, bearer.orElse(null), retention, apps,
+      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure,
+          fleet.workerNetwork(tlsCert, tlsKey, insecure), bearer.orElse(null), retention, apps,
           found.loader(),
           out, err);
     }

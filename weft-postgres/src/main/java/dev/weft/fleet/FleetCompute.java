@@ -220,7 +220,10 @@ public final class FleetCompute implements ComputeBackend {
   public void teardown(String name) {
     Objects.requireNonNull(name, "name");
     locked(name, c -> {
-      read(c, name).ifPresent(reg -> stop(c, reg));
+      Optional<Registration> reg = read(c, name);
+      if (reg.isPresent()) {
+        stop(c, reg.get());
+      }
       return null;
     });
   }
