@@ -35,6 +35,14 @@ final class Http {
     return Trust.CONTEXT;
   }
 
+  /** What to say when a worker's certificate is refused: what to fix, since trying again cannot help. */
+  static String handshakeFailed(String authority, javax.net.ssl.SSLHandshakeException e) {
+    String why = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").strip();
+    return "the TLS handshake with the worker at " + authority + " failed (" + why + "): this process must trust the"
+        + " workers' certificate (the PEM certificate or its CA in $WEFT_TLS_CA, or -Dweft.tls.ca=FILE), and the"
+        + " certificate must name the host the workers are reached at";
+  }
+
   private static final class Trust {
     static final SSLContext CONTEXT = Tls.clientContext(caFile());
 

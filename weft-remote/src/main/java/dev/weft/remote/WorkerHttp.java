@@ -141,8 +141,8 @@ final class WorkerHttp {
 
   /**
    * TLS over a connected socket, checking that the worker's certificate names the host it was
-   * reached at. The handshake runs here, under the connect timeout, so a failed one is a refused
-   * connection: the request reached no worker.
+   * reached at. The handshake runs here, under the connect timeout; a refused certificate fails
+   * the call at once with what to fix (no request was sent).
    */
   private static Socket secure(Socket plain, String host) throws IOException {
     javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) Http.tlsContext().getSocketFactory()
@@ -154,12 +154,10 @@ final class WorkerHttp {
     plain.setSoTimeout(CONNECT_TIMEOUT_MS);
     try {
       ssl.startHandshake();
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (javax.net.ssl.SSLHandshakeException e) {
       ssl.close();
-      ConnectException refused = new ConnectException("TLS handshake with the worker at " + host + ":" + plain.getPort() + " failed: " + e.getMessage()
-          + " (trust its certificate with $WEFT_TLS_CA or -Dweft.tls.ca=FILE)");
-      refused.initCause(e);
-      throw refused;
+      // Not a lost worker but a setup to fix: recovering the replica would meet the same certificate.
+      throw new ServiceUnavailableException(Http.handshakeFailed(host + ":" + plain.getPort(), e), e);
     }
     ssl.setSoTimeout(before);
     return ssl;

@@ -179,6 +179,7 @@ public final class WorkerLauncher {
       throw new DeploymentException("cannot start a worker JVM (" + launch.java() + ") for '" + name + "': " + e, e);
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(launch.launchTimeoutMs());
+    String unhealthy = "";
     while (true) {
       if (Files.exists(endpointFile)) {
         try {
@@ -187,6 +188,8 @@ public final class WorkerLauncher {
           if (answers(e, true)) {
             return e;
           }
+        } catch (DeploymentException e) {
+          unhealthy = " (" + e.getMessage() + ")";
         } catch (IOException | RuntimeException e) {
           // written but not yet readable, or not yet answering: look again
         }
@@ -198,7 +201,7 @@ public final class WorkerLauncher {
       if (System.nanoTime() > deadline) {
         process.destroyForcibly();
         throw new DeploymentException("worker " + name + "/" + replica + " was not healthy within its launch timeout of "
-            + Duration.ofMillis(launch.launchTimeoutMs()) + " (Compute.launchTimeout); its log (" + log + ") ends:\n" + tail(log, logStart));
+            + Duration.ofMillis(launch.launchTimeoutMs()) + " (Compute.launchTimeout)" + unhealthy + "; its log (" + log + ") ends:\n" + tail(log, logStart));
       }
       try {
         process.waitFor(20, TimeUnit.MILLISECONDS);
@@ -290,7 +293,9 @@ public final class WorkerLauncher {
     for (int asked = 1; asked <= 2 && worker.map(ProcessHandle::isAlive).orElse(true); asked++) {
       try {
         return Optional.of(Http.client(request.uri()).send(request, HttpResponse.BodyHandlers.discarding()));
-      } catch (HttpTimeoutException | ConnectException | javax.net.ssl.SSLException e) {
+      } catch (javax.net.ssl.SSLHandshakeException e) {
+        throw new DeploymentException(Http.handshakeFailed(request.uri().getAuthority(), e), e);
+      } catch (HttpTimeoutException | ConnectException e) {
         return Optional.empty();
       } catch (IOException lost) {
         // ask again
