@@ -124,7 +124,27 @@ final class FleetComputeTest {
   }
 
   @Test
-  void call_throughB_afterTheWorkerIsKilled_restartsItOnBAndAReachesTheNewWorker() throws Exception {
+  void call_throughNodeBInAnotherProcess_afterTheWorkerIsKilled_restartsItOnBAndAReachesTheNewWorker() throws Exception {
+    Remote.fn(FleetComputeTest::pid).name("pid").backend(a).to();
+    long first = a.find("pid").orElseThrow().replicas().get(0).pid();
+    assertThat(otherNode("b-process").call()).isEqualTo(first); // found and called over TLS from another process
+    OtherNode b = otherNode("b-process"); // holds the service's handle, as a caller does when its worker dies
+
+    ProcessHandle worker = ProcessHandle.of(first).orElseThrow();
+    worker.destroyForcibly(); // SIGKILL
+    worker.onExit().get(10, TimeUnit.SECONDS);
+    long second = b.call();
+
+    assertThat(second).isNotEqualTo(first);
+    Endpoint now = a.find("pid").orElseThrow().replicas().get(0);
+    assertThat(now.pid()).isEqualTo(second);
+    assertThat(rows("pid")).containsExactly("0 b-process " + second + " " + now.uri());
+    RemoteFn1<Integer, Long> throughA = Remote.fn(FleetComputeTest::pid).name("pid").backend(a).existing().orElseThrow();
+    assertThat(throughA.call(0)).isEqualTo(second);
+  }
+
+  @Test
+  void call_throughB_afterTheWorkerIsKilled_restartsItOnB() throws Exception {
     Remote.fn(FleetComputeTest::pid).name("pid").backend(a).to();
     RemoteFn1<Integer, Long> throughB = Remote.fn(FleetComputeTest::pid).name("pid").backend(b).existing().orElseThrow();
     // The pid from the row, not from a call: a call would leave a pooled connection to the worker, and a
@@ -137,10 +157,7 @@ final class FleetComputeTest {
     long second = throughB.call(0);
 
     assertThat(second).isNotEqualTo(first);
-    Endpoint now = a.find("pid").orElseThrow().replicas().get(0);
-    assertThat(rows("pid")).containsExactly("0 b " + second + " " + now.uri());
-    RemoteFn1<Integer, Long> throughA = Remote.fn(FleetComputeTest::pid).name("pid").backend(a).existing().orElseThrow();
-    assertThat(throughA.call(0)).isEqualTo(second);
+    assertThat(rows("pid")).singleElement().asString().startsWith("0 b " + second + " https://" + ip + ":");
   }
 
   @Test
@@ -228,6 +245,40 @@ final class FleetComputeTest {
     FleetCompute f = FleetCompute.of(journal, WorkerNetwork.tls(ip, ip, cert, key), work.resolve(node));
     backends.add(f);
     return f;
+  }
+
+  /** {@link OtherNodeCall} as node {@code node} in a JVM of its own, once it holds the service's handle. */
+  private OtherNode otherNode(String node) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dweft.tls.ca=" + cert, "-cp", System.getProperty("java.class.path"), OtherNodeCall.class.getName(), URL, schema,
+        node, ip, cert.toString(), key.toString(), work.resolve(node).toString()).redirectErrorStream(true).start();
+    open.add(p::destroyForcibly);
+    java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8));
+    StringBuilder seen = new StringBuilder();
+    for (String line; (line = out.readLine()) != null; ) {
+      seen.append(line).append('\n');
+      if (line.equals("ready")) {
+        return new OtherNode(p, out, seen);
+      }
+    }
+    throw new AssertionError("node " + node + " exited with " + p.waitFor() + " before it found the service:\n" + seen);
+  }
+
+  private record OtherNode(Process process, java.io.BufferedReader out, StringBuilder seen) {
+    /** Tells it to call the service; returns the pid it printed. */
+    long call() throws Exception {
+      process.getOutputStream().write('\n');
+      process.getOutputStream().close();
+      for (String line; (line = out.readLine()) != null; ) {
+        seen.append(line).append('\n');
+        if (line.startsWith("pid ")) {
+          assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          return Long.parseLong(line.substring(4).strip());
+        }
+      }
+      throw new AssertionError("the other node exited with " + process.waitFor() + " without calling:\n" + seen);
+    }
   }
 
   /** "replica owner pid uri" per replica row of the service. */
