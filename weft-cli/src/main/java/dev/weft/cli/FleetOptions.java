@@ -71,8 +71,8 @@ final class FleetOptions {
       paramLabel = "<host>",
       defaultValue = "127.0.0.1",
       description = "With --db: the address the workers of remote services deployed on this node listen on (default: "
-          + "${DEFAULT-VALUE}, this machine only). Beyond loopback they serve HTTPS with --tls-cert/--tls-key (or plain "
-          + "HTTP with --insecure) and other nodes reach them at --worker-advertise.")
+          + "${DEFAULT-VALUE}: plain HTTP, this machine only). Beyond loopback they serve HTTPS with --tls-cert/--tls-key "
+          + "(or plain HTTP with --insecure) and other nodes reach them at --worker-advertise.")
   String workerHost;
 
   @Option(
@@ -92,8 +92,8 @@ final class FleetOptions {
     String advertise = workerAdvertise == null || workerAdvertise.isBlank() ? bind : workerAdvertise.strip();
     try {
       java.net.InetAddress address = java.net.InetAddress.getByName(bind);
-      if (address.isLoopbackAddress() && advertise.equals(bind) && tlsCert == null) {
-        return dev.weft.remote.WorkerNetwork.loopback();
+      if (address.isLoopbackAddress()) {
+        return dev.weft.remote.WorkerNetwork.loopback(); // this machine only: plain HTTP, as outside a fleet
       }
       if (java.net.InetAddress.getByName(advertise).isAnyLocalAddress()) {
         throw CommandFailure.usage("--worker-host " + bind + " listens on every interface: give --worker-advertise "
