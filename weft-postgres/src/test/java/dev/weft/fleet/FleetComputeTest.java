@@ -147,13 +147,12 @@ final class FleetComputeTest {
   void call_throughB_afterTheWorkerIsKilled_restartsItOnB() throws Exception {
     Remote.fn(FleetComputeTest::pid).name("pid").backend(a).to();
     RemoteFn1<Integer, Long> throughB = Remote.fn(FleetComputeTest::pid).name("pid").backend(b).existing().orElseThrow();
-    // The pid from the row, not from a call: a call would leave a pooled connection to the worker, and a
-    // call that finds its connection cut cannot tell whether it ran (it fails rather than run twice).
-    long first = b.find("pid").orElseThrow().replicas().get(0).pid();
+    long first = throughB.call(0); // leaves a pooled TLS connection to the worker
     ProcessHandle worker = ProcessHandle.of(first).orElseThrow();
 
     worker.destroyForcibly(); // SIGKILL
     worker.onExit().get(10, TimeUnit.SECONDS);
+    Thread.sleep(150); // the pooled connection idles past the pool's probe threshold (100 ms): time passing is what is tested
     long second = throughB.call(0);
 
     assertThat(second).isNotEqualTo(first);

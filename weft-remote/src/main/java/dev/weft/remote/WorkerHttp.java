@@ -50,6 +50,12 @@ final class WorkerHttp {
    */
   private static final int MAX_IDLE_CONNECTIONS = 128;
   private static final int MAX_HEADER_LINE = 16 << 10;
+  /**
+   * A connection idle for longer is probed before it is used again ({@link Connection#stillOpen}):
+   * a worker that died meanwhile closed it, and a call sent on it could not tell whether it ran.
+   * Connections used more often than this skip the probe (it costs up to a millisecond).
+   */
+  static final Duration PROBE_AFTER = Duration.ofMillis(100);
 
   /** By worker base URI (an endpoint's, so the same instance call after call). */
   private final Map<URI, Pool> pools = new ConcurrentHashMap<>();
@@ -103,12 +109,13 @@ final class WorkerHttp {
       this.host = base.getHost();
     }
 
-    /** The most recently used idle connection still fresh enough, or null. */
+    /** The most recently used idle connection still fresh enough (and, after a while idle, still open), or null. */
     Connection take() {
       long now = System.nanoTime();
       for (Connection c; (c = idle.pollFirst()) != null; ) {
         idleCount.decrementAndGet();
-        if (now - c.idleSince < MAX_IDLE.toNanos()) {
+        long idleFor = now - c.idleSince;
+        if (idleFor < MAX_IDLE.toNanos() && (idleFor < PROBE_AFTER.toNanos() || c.stillOpen())) {
           return c;
         }
         c.close();
@@ -131,7 +138,7 @@ final class WorkerHttp {
       try {
         socket.setTcpNoDelay(true);
         socket.connect(address, CONNECT_TIMEOUT_MS);
-        return new Connection(this, tls ? secure(socket, host) : socket);
+        return new Connection(this, tls ? secure(socket, host) : socket, socket);
       } catch (IOException e) {
         socket.close();
         throw e;
@@ -167,6 +174,8 @@ final class WorkerHttp {
   private static final class Connection {
     final Pool pool;
     final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS). */
+    final Socket tcp;
     final InputStream in;
     final OutputStream out;
     final byte[] buf = new byte[8192];
@@ -174,11 +183,35 @@ final class WorkerHttp {
     int lim;
     long idleSince;
 
-    Connection(Pool pool, Socket socket) throws IOException {
+    Connection(Pool pool, Socket socket, Socket tcp) throws IOException {
       this.pool = pool;
       this.socket = socket;
+      this.tcp = tcp;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Whether the worker still keeps this idle connection open: a read of the TCP stream that waits
+     * a millisecond gets nothing. One the worker closed (it stopped, or died) reads its end at once;
+     * a byte on an idle connection (a TLS alert) makes it unusable too.
+     */
+    boolean stillOpen() {
+      try {
+        tcp.setSoTimeout(1);
+        tcp.getInputStream().read();
+        return false;
+      } catch (java.net.SocketTimeoutException nothingCame) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      } finally {
+        try {
+          tcp.setSoTimeout(0);
+        } catch (IOException e) {
+          // closed: the exchange on it fails and says so
+        }
+      }
     }
 
     Reply exchange(byte[] head, byte[] body) throws IOException {
