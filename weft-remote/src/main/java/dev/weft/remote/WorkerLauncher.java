@@ -259,7 +259,7 @@ public final class WorkerLauncher {
     return dir.resolve(name + "-" + replica + ".log");
   }
 
-  /** Deletes the files of one replica of {@code name} (and the service's spec when {@code replica} is 0). */
+  /** Deletes the spec file of service {@code name} and the endpoint files of its replicas (not their logs). */
   void deleteFiles(String name, int replicas) throws IOException {
     Files.deleteIfExists(dir.resolve(name + ".spec.json"));
     for (int i = 0; i < replicas; i++) {
