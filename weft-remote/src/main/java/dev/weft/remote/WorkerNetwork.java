@@ -95,14 +95,14 @@ public final class WorkerNetwork {
   }
 
   /** Whether workers serve HTTPS. */
-  public boolean tls() {
+  public boolean servesTls() {
     return certificate.isPresent();
   }
 
   /** A worker's base URI on this network, such as {@code https://10.0.0.5:40123}. */
   URI uri(int port) {
     String host = advertisedHost.contains(":") ? "[" + advertisedHost + "]" : advertisedHost;
-    return URI.create((tls() ? "https" : "http") + "://" + host + ":" + port);
+    return URI.create((servesTls() ? "https" : "http") + "://" + host + ":" + port);
   }
 
   /** What a worker process is told, in its environment (nothing for the loopback default). */
@@ -149,6 +149,6 @@ public final class WorkerNetwork {
 
   @Override
   public String toString() {
-    return (tls() ? "https" : "http") + " on " + bindHost + " as " + advertisedHost + (insecure ? " (insecure)" : "");
+    return (servesTls() ? "https" : "http") + " on " + bindHost + " as " + advertisedHost + (insecure ? " (insecure)" : "");
   }
 }
