@@ -175,6 +175,29 @@ final class FleetComputeTest {
   }
 
   @Test
+  void deploy_ofOneNameFromTwoNodesAtOnceReplacing_endsWithOneServiceAndNoWorkerLeftOver() throws Exception {
+    CompletableFuture<RemoteFn1<Integer, Long>> fromA =
+        Remote.fn(FleetComputeTest::pid).name("replacing").backend(a).toAsync(Compute.defaults());
+    CompletableFuture<RemoteFn1<Integer, Long>> fromB =
+        Remote.fn(FleetComputeTest::pid).name("replacing").backend(b).toAsync(Compute.defaults());
+    List<Long> started = new ArrayList<>(fromA.join().processIds());
+    started.addAll(fromB.join().processIds());
+
+    long running = fromA.join().call(0); // the one that deployed first calls the one that replaced it
+
+    assertThat(fromB.join().call(0)).isEqualTo(running);
+    assertThat(rows("replacing")).singleElement().asString().contains(" " + running + " ");
+    for (long pid : started) {
+      if (pid != running) {
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isPresent()) {
+          p.get().onExit().get(15, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  @Test
   void teardown_throughB_stopsTheWorkersAStartedAndDeletesTheRows() throws Exception {
     RemoteFn1<Integer, Long> deployed = Remote.fn(FleetComputeTest::pid).name("gone").backend(a).to(Compute.builder().replicas(2).build());
     List<Long> pids = deployed.processIds();
