@@ -90,10 +90,3 @@ public interface ComputeBackend {
     return LocalProcesses.at(registryDir);
   }
 }
-
-/** The process's standard back end when not the local processes. */
-final class StandardBackend {
-  static final java.util.concurrent.atomic.AtomicReference<ComputeBackend> SET = new java.util.concurrent.atomic.AtomicReference<>();
-
-  private StandardBackend() {}
-}
