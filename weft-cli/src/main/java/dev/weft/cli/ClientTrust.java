@@ -1,22 +1,11 @@
 package dev.weft.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.weft.transport.Tls;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.util.Collection;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /** Which server certificates the client commands trust, and what to say when one is not. Stateless. */
 final class ClientTrust {
@@ -28,36 +17,10 @@ final class ClientTrust {
    * @throws CommandFailure (usage) if the file is missing, unreadable or holds no certificate
    */
   static SSLContext trusting(Path ca) {
-    Collection<? extends Certificate> extra;
-    try (InputStream in = Files.newInputStream(ca)) {
-      extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
-    } catch (NoSuchFileException e) {
-      throw CommandFailure.usage("--tls-ca file " + ca + " does not exist; give the PEM certificate the server uses "
-          + "(or its CA)");
-    } catch (IOException | GeneralSecurityException e) {
-      throw CommandFailure.usage("--tls-ca file " + ca + " is not a PEM certificate: " + oneLine(e.getMessage()));
-    }
-    if (extra.isEmpty()) {
-      throw CommandFailure.usage("--tls-ca file " + ca + " holds no '-----BEGIN CERTIFICATE-----' block");
-    }
     try {
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      int i = 0;
-      for (X509Certificate system : systemTrust().getAcceptedIssuers()) {
-        trust.setCertificateEntry("system-" + i++, system);
-      }
-      i = 0;
-      for (Certificate c : extra) {
-        trust.setCertificateEntry("tls-ca-" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
-    } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalStateException("cannot set up TLS trust with " + ca + ": " + e.getMessage(), e);
+      return Tls.clientContext(Optional.of(ca));
+    } catch (IllegalArgumentException e) {
+      throw CommandFailure.usage(e.getMessage().replaceFirst("^TLS CA( file)?", "--tls-ca file"));
     }
   }
 
@@ -73,17 +36,6 @@ final class ClientTrust {
           + why + "); use a --server URL with a name the certificate holds, or a certificate with this name";
     }
     return "the TLS handshake with the Weft server at " + server + " failed: " + why;
-  }
-
-  private static X509TrustManager systemTrust() throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init((KeyStore) null);
-    for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509TrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("no X.509 trust manager in this JDK");
   }
 
   private static String oneLine(String message) {

@@ -66,6 +66,54 @@ final class FleetOptions {
       description = "With --db: this node's id in the fleet (default: <host name>-<process id>).")
   String nodeId;
 
+  @Option(
+      names = "--worker-host",
+      paramLabel = "<host>",
+      defaultValue = "127.0.0.1",
+      description = "With --db: the address the workers of remote services deployed on this node listen on (default: "
+          + "${DEFAULT-VALUE}: plain HTTP, this machine only). Beyond loopback they serve HTTPS with --tls-cert/--tls-key "
+          + "(or plain HTTP with --insecure) and other nodes reach them at --worker-advertise.")
+  String workerHost;
+
+  @Option(
+      names = "--worker-advertise",
+      paramLabel = "<host>",
+      description = "With --db: the host other nodes reach this node's workers at, named by the TLS certificate "
+          + "(default: --worker-host; needed when that is 0.0.0.0).")
+  String workerAdvertise;
+
+  /**
+   * The network of the workers this node starts: loopback, or --worker-host with TLS (or --insecure).
+   *
+   * @throws CommandFailure (usage) naming the option to fix
+   */
+  dev.weft.remote.WorkerNetwork workerNetwork(java.nio.file.Path tlsCert, java.nio.file.Path tlsKey, boolean insecure) {
+    String bind = workerHost.strip();
+    String advertise = workerAdvertise == null || workerAdvertise.isBlank() ? bind : workerAdvertise.strip();
+    try {
+      java.net.InetAddress address = java.net.InetAddress.getByName(bind);
+      if (address.isLoopbackAddress()) {
+        return dev.weft.remote.WorkerNetwork.loopback(); // this machine only: plain HTTP, as outside a fleet
+      }
+      if (java.net.InetAddress.getByName(advertise).isAnyLocalAddress()) {
+        throw CommandFailure.usage("--worker-host " + bind + " listens on every interface: give --worker-advertise "
+            + "<host>, the address other nodes reach this node's workers at");
+      }
+      if (tlsCert != null) {
+        return dev.weft.remote.WorkerNetwork.tls(bind, advertise, tlsCert, tlsKey);
+      }
+      if (!insecure) {
+        throw CommandFailure.usage("refusing plain HTTP for workers on " + bind + ", beyond loopback: give --tls-cert "
+            + "FILE --tls-key FILE (the workers serve HTTPS with them), or --insecure to allow plain HTTP");
+      }
+      return dev.weft.remote.WorkerNetwork.insecure(bind, advertise);
+    } catch (java.net.UnknownHostException e) {
+      throw CommandFailure.usage("--worker-host/--worker-advertise: cannot resolve " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw CommandFailure.usage("--worker-host: " + e.getMessage());
+    }
+  }
+
   /** What fleet calls may take here; @throws CommandFailure (usage) naming the option to fix */
   dev.weft.journal.postgres.TaskRunner.Capacity work() {
     var here = dev.weft.journal.postgres.TaskRunner.Capacity.ofThisMachine();

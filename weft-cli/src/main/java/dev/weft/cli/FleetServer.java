@@ -2,13 +2,16 @@ package dev.weft.cli;
 
 import dev.weft.Applications;
 import dev.weft.WeftRuntime;
+import dev.weft.fleet.FleetCompute;
 import dev.weft.fleet.FleetNode;
 import dev.weft.journal.postgres.PostgresJournal;
 import dev.weft.server.WeftServer;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,11 +28,17 @@ final class FleetServer {
 
   /** Runs until the process is told to stop; returns the exit code (0) after the shutdown hook ran. */
   static int run(FleetOptions fleet, String url, String host, int port,
-      java.util.function.Consumer<WeftServer.Builder> secure, ServerCommand observed, String token, Duration retention,
-      Applications apps, ClassLoader loader, PrintWriter out, PrintWriter err) throws InterruptedException {
+      java.util.function.Consumer<WeftServer.Builder> secure, dev.weft.remote.WorkerNetwork workers, ServerCommand observed,
+      String token,
+      Duration retention, Applications apps, ClassLoader loader, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
     fleet.validate();
     String nodeId = fleet.nodeIdOrDefault();
     PostgresJournal journal = open(url, fleet, nodeId, retention);
+    // Remote services that applications deploy here register in the journal's schema, so that
+    // every node finds and calls them (and restarts a replica whose worker is gone).
+    dev.weft.remote.ComputeBackend.useAsStandard(Optional.of(FleetCompute.of(journal, workers,
+        Path.of(System.getProperty("user.home"), ".weft", "fleet", fleet.schema, nodeId))));
     WeftRuntime runtime = observed.observed(WeftRuntime.builder().journal(journal)).build();
     WeftServer server;
     FleetNode node;
@@ -81,6 +90,7 @@ final class FleetServer {
 
     err.printf(Locale.ROOT, "weft server: node %s of the fleet on %s (schema %s, lease %s, capacity %d)%n",
         nodeId, FleetOptions.redacted(url), fleet.schema, ServerCommand.describe(fleet.lease), fleet.capacity);
+    err.println("weft server: remote services deployed here start workers listening " + workers);
     err.flush();
     String uri = server.uri().toString();
     out.println("weft server listening on " + (uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri));

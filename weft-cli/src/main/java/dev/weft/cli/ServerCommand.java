@@ -207,7 +207,8 @@ final class ServerCommand implements Callable<Integer> {
     err.flush();
 
     if (fleet.url().isPresent()) {
-      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure, this, bearer.orElse(null), retention, apps,
+      return FleetServer.run(fleet, fleet.url().get(), host, port, this::secure,
+          fleet.workerNetwork(tlsCert, tlsKey, insecure), this, bearer.orElse(null), retention, apps,
           found.loader(),
           out, err);
     }

@@ -83,6 +83,18 @@ public final class FleetApp {
     return ProcessHandle.current().pid();
   }
 
+  @Application(description = "Deploys (or finds) a remote service in the fleet and returns its worker's pid (fleet tests)")
+  @Function(timeout = "2m")
+  static long remotePid(int ignored) {
+    return dev.weft.remote.Remote.fn(FleetApp::workerPid).name("fleet-app-pid").getIfExists(true).to().call(0);
+  }
+
+  /** Runs on the remote service's worker. */
+  @Function
+  public static long workerPid(int ignored) {
+    return ProcessHandle.current().pid();
+  }
+
   /** One write(2) with O_APPEND: a whole line, visible to other processes at once, never torn. */
   static void append(String file, String line) throws IOException {
     Files.write(Path.of(file), (line + "\n").getBytes(StandardCharsets.UTF_8),

@@ -197,7 +197,7 @@ final class Calls {
       if (e != null && id != null) {
         HttpRequest cancel = HttpRequest.newBuilder(e.uri().resolve(Wire.path(id)))
             .header("Authorization", "Bearer " + e.token()).timeout(Duration.ofSeconds(5)).DELETE().build();
-        Http.CLIENT.sendAsync(cancel, HttpResponse.BodyHandlers.discarding()); // best effort: its own deadline stops it anyway
+        Http.client(e.uri()).sendAsync(cancel, HttpResponse.BodyHandlers.discarding()); // best effort: its own deadline stops it anyway
       }
     }
 

@@ -22,6 +22,17 @@ public interface ComputeBackend {
    */
   DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting);
 
+  /**
+   * {@link #deploy(ServiceSpec, Compute, boolean)} with {@code classPath} added after this JVM's
+   * own class path on the workers': the jars or directories the deployed class was loaded from
+   * when they are not on this JVM's class path (an application served from {@code weft server
+   * --jar}). Back ends that start workers from this JVM's class path override it; the default
+   * ignores {@code classPath}.
+   */
+  default DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting, java.util.List<Path> classPath) {
+    return deploy(spec, compute, reuseExisting);
+  }
+
   /** The running, healthy service of that name, if there is one. Never starts anything. */
   Optional<DeployedService> find(String name);
 
@@ -54,6 +65,24 @@ public interface ComputeBackend {
    */
   static ComputeBackend localProcesses() {
     return LocalProcesses.standard();
+  }
+
+  /**
+   * The back end that {@code Remote.fn}/{@code Remote.cls} deploy to unless told otherwise
+   * ({@link Deployment#backend}): {@link #localProcesses()}, or what {@link #useAsStandard} set (a
+   * fleet node sets its fleet's). Read when a deployment is made.
+   */
+  static ComputeBackend standard() {
+    ComputeBackend set = StandardBackend.SET.get();
+    return set != null ? set : LocalProcesses.standard();
+  }
+
+  /**
+   * Makes {@code backend} this process's {@link #standard()} back end, or the local processes again
+   * when empty. Thread-safe; affects deployments made afterwards.
+   */
+  static void useAsStandard(Optional<ComputeBackend> backend) {
+    StandardBackend.SET.set(backend.orElse(null));
   }
 
   /** Local worker processes registered under {@code registryDir} instead. */

@@ -73,7 +73,7 @@ public final class Deployment<H> {
   static <H> Deployment<H> function(FunctionInfo info, FunctionHandles<H> factory) {
     CallTarget target = CallTarget.function(info);
     return new Deployment<>(serviceNameOf(info.name()), Optional.empty(), Optional.of(info), info.method().getDeclaringClass(),
-        new Object[0], false, false, LocalProcesses.standard(), s -> factory.make(s, target, CallOptions.DEFAULTS));
+        new Object[0], false, false, ComputeBackend.standard(), s -> factory.make(s, target, CallOptions.DEFAULTS));
   }
 
   static <T> Deployment<RemoteService<T>> cls(Class<T> type, String name) {
@@ -88,7 +88,7 @@ public final class Deployment<H> {
       throw new UsageException(e.getMessage());
     }
     return new Deployment<>(name, Optional.of(name), Optional.empty(), type, new Object[0], false, false,
-        LocalProcesses.standard(), s -> new RemoteService<>(s, type, CallOptions.DEFAULTS));
+        ComputeBackend.standard(), s -> new RemoteService<>(s, type, CallOptions.DEFAULTS));
   }
 
   /**
@@ -158,9 +158,7 @@ public final class Deployment<H> {
       }
     }
     ServiceSpec spec = spec();
-    DeployedService deployed = backend instanceof LocalProcesses local
-        ? local.deploy(spec, compute, getIfExists, loadedFrom(type))
-        : backend.deploy(spec, compute, getIfExists);
+    DeployedService deployed = backend.deploy(spec, compute, getIfExists, loadedFrom(type));
     return handles.apply(new Service(backend, deployed, streamLogs));
   }
 

@@ -1,35 +1,22 @@
 package dev.weft.remote;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 
 /**
  * The default back end: each replica is a worker JVM on this machine, started with the
@@ -41,22 +28,18 @@ import java.util.regex.Pattern;
  */
 final class LocalProcesses implements ComputeBackend {
   private static final Map<Path, LocalProcesses> BY_DIR = new ConcurrentHashMap<>();
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
-
-  /** How to start a replica again, exactly as the first time. */
-  record Launch(String java, String classPath, List<String> jvmArgs, Map<String, String> env, long ttlMs,
-      int eventLoops, long launchTimeoutMs) {}
 
   record Replica(long pid, int port, String token) {}
 
-  record Registration(ServiceSpec spec, List<Replica> replicas, Launch launch) {}
+  record Registration(ServiceSpec spec, List<Replica> replicas, WorkerLauncher.Launch launch) {}
 
   private final Path dir;
+  private final WorkerLauncher launcher;
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   private LocalProcesses(Path dir) {
     this.dir = dir;
+    this.launcher = WorkerLauncher.of(dir, WorkerNetwork.loopback());
   }
 
   static LocalProcesses standard() {
@@ -85,12 +68,8 @@ final class LocalProcesses implements ComputeBackend {
     return deploy(spec, compute, reuseExisting, List.of());
   }
 
-  /**
-   * {@link #deploy(ServiceSpec, Compute, boolean)} with {@code classPath} added after this JVM's
-   * own class path on the workers': the jars or directories the deployed class was loaded from
-   * when they are not on this JVM's class path (an application served from {@code --jar}).
-   */
-  DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting, List<Path> classPath) {
+  @Override
+  public DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting, List<Path> classPath) {
     if (compute.gpus() > 0) {
       throw new DeploymentException("the local-process back end cannot provide GPUs (asked for " + compute.gpus()
           + " for service '" + spec.name() + "'); deploy with gpus(0), or use a cluster back end");
@@ -108,12 +87,11 @@ final class LocalProcesses implements ComputeBackend {
         }
         stop(existing.get());
       }
-      Launch launch = launch(spec, compute, classPath);
-      Files.writeString(specFile(spec.name()), Wire.CODEC.encode(spec, ServiceSpec.class));
+      WorkerLauncher.Launch launch = WorkerLauncher.launch(spec, compute, classPath);
       List<CompletableFuture<Replica>> starting = new ArrayList<>();
       for (int i = 0; i < compute.replicas(); i++) {
         int replica = i;
-        starting.add(CompletableFuture.supplyAsync(() -> start(spec.name(), replica, launch),
+        starting.add(CompletableFuture.supplyAsync(() -> start(spec, replica, launch),
             command -> Thread.ofVirtual().start(command)));
       }
       List<Replica> replicas = new ArrayList<>();
@@ -153,8 +131,8 @@ final class LocalProcesses implements ComputeBackend {
       }
       // Alive but not answering: hung, or so overloaded it is no use. Stop it before starting
       // its replacement, so that no worker is left running that nothing calls or tears down.
-      ProcessHandle.of(r.pid()).ifPresent(LocalProcesses::kill);
-      Replica fresh = start(name, replica, reg.launch());
+      WorkerLauncher.kill(r.pid());
+      Replica fresh = start(reg.spec(), replica, reg.launch());
       List<Replica> replicas = new ArrayList<>(reg.replicas());
       replicas.set(replica, fresh);
       write(new Registration(reg.spec(), replicas, reg.launch()));
@@ -198,132 +176,20 @@ final class LocalProcesses implements ComputeBackend {
 
   // ---- starting and stopping workers ----
 
-  private Launch launch(ServiceSpec spec, Compute compute, List<Path> extraClassPath) {
-    int cpus = (int) Math.ceil(compute.cpus());
-    List<String> jvm = new ArrayList<>();
-    jvm.add("-XX:ActiveProcessorCount=" + cpus);
-    boolean heapSet = compute.jvmOptions().stream().anyMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAM"));
-    if (compute.memoryBytes() > 0 && !heapSet) {
-      jvm.add("-Xmx" + Math.max(16, compute.memoryBytes() >> 20) + "m");
-    }
-    // The worker's journal (SQLite, if on its class path) loads a native library: allowed, so that
-    // JDK 24+ prints no "restricted method" warning into its log. JDK 21 knows the option too.
-    jvm.add("--enable-native-access=ALL-UNNAMED");
-    jvm.add("-Dweft.worker=" + spec.name());
-    jvm.addAll(compute.jvmOptions());
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classPath = absoluteClassPath(System.getProperty("java.class.path"), Path.of(""));
-    List<String> entries = new ArrayList<>(List.of(classPath.split(Pattern.quote(File.pathSeparator))));
-    for (Path p : extraClassPath) {
-      String entry = p.toAbsolutePath().normalize().toString();
-      if (!entries.contains(entry)) {
-        entries.add(entry);
-      }
-    }
-    return new Launch(java, String.join(File.pathSeparator, entries), jvm, compute.env(),
-        compute.inactivityTtl().map(Duration::toMillis).orElse(0L), cpus, compute.launchTimeout().toMillis());
-  }
-
-  /**
-   * {@code classPath} with each entry made absolute against {@code base} (the working directory),
-   * since the registration outlives this process: another one, elsewhere, may start a replica
-   * again from it. An empty entry means the working directory, as for the JVM; a {@code dir/*}
-   * wildcard keeps its star.
-   */
-  static String absoluteClassPath(String classPath, Path base) {
-    List<String> out = new ArrayList<>();
-    for (String entry : classPath.split(java.util.regex.Pattern.quote(File.pathSeparator), -1)) {
-      boolean wildcard = entry.equals("*") || entry.endsWith(File.separator + "*") || entry.endsWith("/*");
-      String path = wildcard ? entry.substring(0, entry.length() - 1) : entry;
-      String absolute = base.resolve(path).toAbsolutePath().normalize().toString();
-      out.add(wildcard ? absolute + File.separator + "*" : absolute);
-    }
-    return String.join(File.pathSeparator, out);
-  }
-
   /** Starts one replica and waits until it answers its health check. */
-  private Replica start(String name, int replica, Launch launch) {
-    Path endpointFile = endpointFile(name, replica);
-    Path log = logFile(name, replica);
-    long logStart; // where this run's lines begin: a failure quotes only those, not an earlier run's
-    try {
-      Files.deleteIfExists(endpointFile);
-      Files.writeString(log, "", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      logStart = Files.size(log);
-    } catch (IOException e) {
-      throw new DeploymentException("cannot write to the registry " + dir + ": " + e, e);
-    }
-    String token = HexFormat.of().formatHex(bytes(24));
-    List<String> command = new ArrayList<>();
-    command.add(launch.java());
-    command.addAll(launch.jvmArgs());
-    command.add("-cp");
-    command.add(launch.classPath());
-    command.add(WorkerMain.class.getName());
-    command.add(specFile(name).toString());
-    command.add(String.valueOf(replica));
-    command.add(endpointFile.toString());
-    command.add(String.valueOf(launch.ttlMs()));
-    command.add(String.valueOf(launch.eventLoops()));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(launch.env());
-    pb.environment().put(Wire.TOKEN_ENV, token);
-    Process process;
-    try {
-      process = pb.start();
-    } catch (IOException e) {
-      throw new DeploymentException("cannot start a worker JVM (" + launch.java() + ") for '" + name + "': " + e, e);
-    }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(launch.launchTimeoutMs());
-    while (true) {
-      if (Files.exists(endpointFile)) {
-        try {
-          WorkerMain.Listening l = (WorkerMain.Listening) Wire.CODEC.decode(Files.readString(endpointFile), WorkerMain.Listening.class);
-          Replica r = new Replica(l.pid(), l.port(), token);
-          if (answers(r)) {
-            return r;
-          }
-        } catch (IOException | RuntimeException e) {
-          // written but not yet readable, or not yet answering: look again
-        }
-      }
-      if (!process.isAlive()) {
-        throw new DeploymentException("worker " + name + "/" + replica + " exited with status " + process.exitValue()
-            + " while starting; its log (" + log + ") ends:\n" + tail(log, logStart));
-      }
-      if (System.nanoTime() > deadline) {
-        process.destroyForcibly();
-        throw new DeploymentException("worker " + name + "/" + replica + " was not healthy within its launch timeout of "
-            + Duration.ofMillis(launch.launchTimeoutMs()) + " (Compute.launchTimeout); its log (" + log + ") ends:\n" + tail(log, logStart));
-      }
-      try {
-        process.waitFor(20, TimeUnit.MILLISECONDS);
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-        throw new DeploymentException("interrupted while starting worker " + name + "/" + replica, e);
-      }
-    }
+  private Replica start(ServiceSpec spec, int replica, WorkerLauncher.Launch launch) {
+    Endpoint e = launcher.start(spec, replica, launch);
+    return new Replica(e.pid(), e.uri().getPort(), e.token());
   }
 
   private void stop(Registration reg) {
-    for (Replica r : reg.replicas()) {
-      Optional<ProcessHandle> p = ProcessHandle.of(r.pid());
-      if (p.isEmpty() || !p.get().isAlive()) {
-        continue;
-      }
-      if (!askToStop(r, p.get())) {
-        kill(p.get()); // it would not stop when asked (or could not be asked)
-      }
+    for (int i = 0; i < reg.replicas().size(); i++) {
+      launcher.stop(endpoint(i, reg.replicas().get(i)), true);
     }
     String name = reg.spec().name();
     try {
       Files.deleteIfExists(registrationFile(name));
-      Files.deleteIfExists(specFile(name));
-      for (int i = 0; i < reg.replicas().size(); i++) {
-        Files.deleteIfExists(endpointFile(name, i));
-      }
+      launcher.deleteFiles(name, reg.replicas().size());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -331,65 +197,7 @@ final class LocalProcesses implements ComputeBackend {
 
   /** Whether the replica's process is alive and answers its health check. */
   private boolean answers(Replica r) {
-    Optional<ProcessHandle> p = ProcessHandle.of(r.pid());
-    if (p.isEmpty() || !p.get().isAlive()) {
-      return false;
-    }
-    return control(request(r, Wire.HEALTH).timeout(HEALTH_TIMEOUT).GET().build(), p.get())
-        .map(res -> res.statusCode() == 200).orElse(false);
-  }
-
-  /** Asks the worker to shut down and waits (up to 5 s) until its process is gone; true if it is. */
-  private static boolean askToStop(Replica r, ProcessHandle worker) {
-    control(request(r, Wire.SHUTDOWN).timeout(HEALTH_TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(), worker);
-    try {
-      worker.onExit().get(5, TimeUnit.SECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      return false;
-    }
-  }
-
-  /**
-   * Sends a control request (health, shutdown) to a worker and returns its reply, or empty if
-   * none came. A reply lost on the way is asked for once more while the worker lives: the pooled
-   * JDK client can lose one to no fault of the worker (JDK-8357639), and a wrong "no answer"
-   * replaces a healthy worker. A refused connection or a timeout is an answer of its own.
-   */
-  private static Optional<HttpResponse<Void>> control(HttpRequest request, ProcessHandle worker) {
-    for (int asked = 1; asked <= 2 && worker.isAlive(); asked++) {
-      try {
-        return Optional.of(Http.CLIENT.send(request, HttpResponse.BodyHandlers.discarding()));
-      } catch (HttpTimeoutException | ConnectException e) {
-        return Optional.empty();
-      } catch (IOException lost) {
-        // ask again
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Kills a worker that does not answer, and waits (briefly) until it is gone. */
-  private static void kill(ProcessHandle worker) {
-    worker.destroyForcibly();
-    try {
-      worker.onExit().get(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // the replacement starts anyway; the kill signal was sent
-    }
-  }
-
-  private static HttpRequest.Builder request(Replica r, String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + r.port() + path))
-        .header("Authorization", "Bearer " + r.token());
+    return launcher.answers(endpoint(0, r), true);
   }
 
   // ---- the registry ----
@@ -448,16 +256,8 @@ final class LocalProcesses implements ComputeBackend {
     return dir.resolve(name + ".json");
   }
 
-  private Path specFile(String name) {
-    return dir.resolve(name + ".spec.json");
-  }
-
-  private Path endpointFile(String name, int replica) {
-    return dir.resolve(name + "-" + replica + ".endpoint.json");
-  }
-
   Path logFile(String name, int replica) {
-    return dir.resolve(name + "-" + replica + ".log");
+    return launcher.logFile(name, replica);
   }
 
   private interface Locked<T> {
@@ -487,24 +287,6 @@ final class LocalProcesses implements ComputeBackend {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwx------" : "rw-------"));
     } catch (UnsupportedOperationException | IOException e) {
       // not a POSIX file system: its own defaults apply
-    }
-  }
-
-  private static byte[] bytes(int n) {
-    byte[] b = new byte[n];
-    RANDOM.nextBytes(b);
-    return b;
-  }
-
-  /** The last 20 lines of {@code log} written at or after byte {@code from} (this run's). */
-  static String tail(Path log, long from) {
-    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
-      ch.position(Math.min(from, ch.size()));
-      String text = new String(java.nio.channels.Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-      List<String> lines = text.lines().toList();
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-    } catch (IOException e) {
-      return "(unreadable: " + e + ")";
     }
   }
 }

@@ -100,10 +100,21 @@ final class Worker {
     this.callables = load(spec);
   }
 
-  /** Binds to an ephemeral loopback port and starts answering; returns the port. */
+  /** Binds to an ephemeral loopback port and starts answering plain HTTP; returns the port. */
   int start(Runnable onStop) throws IOException {
+    return start(onStop, InetAddress.getLoopbackAddress(), Optional.empty());
+  }
+
+  /** Binds to an ephemeral port of {@code address} and starts answering, over TLS if given; returns the port. */
+  int start(Runnable onStop, InetAddress address, Optional<javax.net.ssl.SSLContext> tls) throws IOException {
     this.onStop = onStop;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+    if (tls.isPresent()) {
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(address, 0), 256);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.get()));
+      server = https;
+    } else {
+      server = HttpServer.create(new InetSocketAddress(address, 0), 256);
+    }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);
     server.start();

@@ -50,6 +50,12 @@ final class WorkerHttp {
    */
   private static final int MAX_IDLE_CONNECTIONS = 128;
   private static final int MAX_HEADER_LINE = 16 << 10;
+  /**
+   * A connection idle for longer is probed before it is used again ({@link Connection#stillOpen}):
+   * a worker that died meanwhile closed it, and a call sent on it could not tell whether it ran.
+   * Connections used more often than this skip the probe (it costs up to a millisecond).
+   */
+  static final Duration PROBE_AFTER = Duration.ofMillis(100);
 
   /** By worker base URI (an endpoint's, so the same instance call after call). */
   private final Map<URI, Pool> pools = new ConcurrentHashMap<>();
@@ -92,19 +98,24 @@ final class WorkerHttp {
   /** The idle connections to one worker address. */
   private static final class Pool {
     final InetSocketAddress address;
+    final boolean tls;
+    final String host;
     final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     final AtomicInteger idleCount = new AtomicInteger();
 
     Pool(URI base) {
       this.address = new InetSocketAddress(base.getHost(), base.getPort());
+      this.tls = "https".equals(base.getScheme());
+      this.host = base.getHost();
     }
 
-    /** The most recently used idle connection still fresh enough, or null. */
+    /** The most recently used idle connection still fresh enough (and, after a while idle, still open), or null. */
     Connection take() {
       long now = System.nanoTime();
       for (Connection c; (c = idle.pollFirst()) != null; ) {
         idleCount.decrementAndGet();
-        if (now - c.idleSince < MAX_IDLE.toNanos()) {
+        long idleFor = now - c.idleSince;
+        if (idleFor < MAX_IDLE.toNanos() && (idleFor < PROBE_AFTER.toNanos() || c.stillOpen())) {
           return c;
         }
         c.close();
@@ -127,7 +138,7 @@ final class WorkerHttp {
       try {
         socket.setTcpNoDelay(true);
         socket.connect(address, CONNECT_TIMEOUT_MS);
-        return new Connection(this, socket);
+        return new Connection(this, tls ? secure(socket, host) : socket, socket);
       } catch (IOException e) {
         socket.close();
         throw e;
@@ -135,10 +146,36 @@ final class WorkerHttp {
     }
   }
 
+  /**
+   * TLS over a connected socket, checking that the worker's certificate names the host it was
+   * reached at. The handshake runs here, under the connect timeout; a refused certificate fails
+   * the call at once with what to fix (no request was sent).
+   */
+  private static Socket secure(Socket plain, String host) throws IOException {
+    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) Http.tlsContext().getSocketFactory()
+        .createSocket(plain, host, plain.getPort(), true);
+    javax.net.ssl.SSLParameters params = ssl.getSSLParameters();
+    params.setEndpointIdentificationAlgorithm("HTTPS");
+    ssl.setSSLParameters(params);
+    int before = plain.getSoTimeout();
+    plain.setSoTimeout(CONNECT_TIMEOUT_MS);
+    try {
+      ssl.startHandshake();
+    } catch (javax.net.ssl.SSLHandshakeException e) {
+      ssl.close();
+      // Not a lost worker but a setup to fix: recovering the replica would meet the same certificate.
+      throw new ServiceUnavailableException(Http.handshakeFailed(host + ":" + plain.getPort(), e), e);
+    }
+    ssl.setSoTimeout(before);
+    return ssl;
+  }
+
   /** One keep-alive connection, with its own read buffer. Used by one thread at a time. */
   private static final class Connection {
     final Pool pool;
     final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS). */
+    final Socket tcp;
     final InputStream in;
     final OutputStream out;
     final byte[] buf = new byte[8192];
@@ -146,11 +183,35 @@ final class WorkerHttp {
     int lim;
     long idleSince;
 
-    Connection(Pool pool, Socket socket) throws IOException {
+    Connection(Pool pool, Socket socket, Socket tcp) throws IOException {
       this.pool = pool;
       this.socket = socket;
+      this.tcp = tcp;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
+    }
+
+    /**
+     * Whether the worker still keeps this idle connection open: a read of the TCP stream that waits
+     * a millisecond gets nothing. One the worker closed (it stopped, or died) reads its end at once;
+     * a byte on an idle connection (a TLS alert) makes it unusable too.
+     */
+    boolean stillOpen() {
+      try {
+        tcp.setSoTimeout(1);
+        tcp.getInputStream().read();
+        return false;
+      } catch (java.net.SocketTimeoutException nothingCame) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      } finally {
+        try {
+          tcp.setSoTimeout(0);
+        } catch (IOException e) {
+          // closed: the exchange on it fails and says so
+        }
+      }
     }
 
     Reply exchange(byte[] head, byte[] body) throws IOException {

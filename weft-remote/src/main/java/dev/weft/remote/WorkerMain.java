@@ -9,8 +9,10 @@ import java.util.Optional;
 /**
  * The entry point of a worker process, as back ends start it: {@code java -cp <caller's class
  * path> dev.weft.remote.WorkerMain <spec.json> <replica> <endpoint.json> <ttl-ms> <event-loops>},
- * with the token in the environment variable {@code WEFT_WORKER_TOKEN}. It loads what the spec
- * names, listens on an ephemeral loopback port, and writes {@code {"pid":..,"port":..}} to the
+ * with the token in the environment variable {@code WEFT_WORKER_TOKEN} and, off loopback, the
+ * network in {@code WEFT_WORKER_BIND}, {@code WEFT_WORKER_TLS_CERT}/{@code WEFT_WORKER_TLS_KEY}
+ * (HTTPS) or {@code WEFT_WORKER_INSECURE=true} (see {@link WorkerNetwork}). It loads what the spec
+ * names, listens on an ephemeral port (loopback unless told), and writes {@code {"pid":..,"port":..}} to the
  * endpoint file once it answers calls. Exit status 2 means it could not load or start (the
  * reason is on its standard error). Not an API; its arguments may change in any release.
  */
@@ -30,6 +32,17 @@ public final class WorkerMain {
       System.err.println("weft worker: " + Wire.TOKEN_ENV + " is not set; a worker never runs without a token");
       System.exit(2);
     }
+    java.net.InetAddress bind;
+    Optional<javax.net.ssl.SSLContext> tls;
+    try {
+      bind = bindAddress(System.getenv());
+      tls = tls(System.getenv());
+      refusePlainBeyondLoopback(bind, tls.isPresent(), "true".equals(System.getenv(WorkerNetwork.INSECURE_ENV)));
+    } catch (IllegalArgumentException e) {
+      System.err.println("weft worker: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     ServiceSpec spec = (ServiceSpec) Wire.CODEC.decode(Files.readString(Path.of(args[0])), ServiceSpec.class);
     int replica = Integer.parseInt(args[1]);
     Path endpointFile = Path.of(args[2]);
@@ -39,7 +52,7 @@ public final class WorkerMain {
     try {
       worker = new Worker(spec, replica, token, ttlMs > 0 ? Optional.of(Duration.ofMillis(ttlMs)) : Optional.empty(),
           Integer.parseInt(args[4]));
-      port = worker.start(() -> deleteQuietly(endpointFile));
+      port = worker.start(() -> deleteQuietly(endpointFile), bind, tls);
     } catch (Throwable t) {
       System.err.println("weft worker " + spec.name() + "/" + replica + " could not start " + spec.target() + ":");
       t.printStackTrace();
@@ -51,7 +64,40 @@ public final class WorkerMain {
     Files.writeString(tmp, Wire.CODEC.encode(new Listening(pid, port), Listening.class));
     Files.move(tmp, endpointFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     System.err.println("weft worker " + spec.name() + "/" + replica + " serving " + spec.target()
-        + " on 127.0.0.1:" + port + " (pid " + pid + ")");
+        + " on " + (tls.isPresent() ? "https://" : "http://") + bind.getHostAddress() + ":" + port + " (pid " + pid + ")");
+  }
+
+  /** {@code WEFT_WORKER_BIND}, else loopback. @throws IllegalArgumentException if it cannot be resolved */
+  static java.net.InetAddress bindAddress(java.util.Map<String, String> env) {
+    String host = env.get(WorkerNetwork.BIND_ENV);
+    if (host == null || host.isBlank()) {
+      return java.net.InetAddress.getLoopbackAddress();
+    }
+    try {
+      return java.net.InetAddress.getByName(host.strip());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(WorkerNetwork.BIND_ENV + " '" + host + "' cannot be resolved: " + e.getMessage(), e);
+    }
+  }
+
+  private static Optional<javax.net.ssl.SSLContext> tls(java.util.Map<String, String> env) {
+    String cert = env.get(WorkerNetwork.CERT_ENV);
+    String key = env.get(WorkerNetwork.KEY_ENV);
+    if ((cert == null) != (key == null)) {
+      throw new IllegalArgumentException("give both " + WorkerNetwork.CERT_ENV + " and " + WorkerNetwork.KEY_ENV
+          + " (a PEM certificate and its key), or neither");
+    }
+    return cert == null ? Optional.empty() : Optional.of(dev.weft.transport.Tls.serverContext(Path.of(cert), Path.of(key)));
+  }
+
+  /** @throws IllegalArgumentException saying how to serve beyond loopback */
+  static void refusePlainBeyondLoopback(java.net.InetAddress bind, boolean tls, boolean insecure) {
+    if (!bind.isLoopbackAddress() && !tls && !insecure) {
+      throw new IllegalArgumentException("refusing plain HTTP on " + bind.getHostAddress() + ", beyond loopback: the"
+          + " worker's token and the calls' arguments would cross the network readable by anyone on the path; give it"
+          + " TLS (WorkerNetwork.tls: " + WorkerNetwork.CERT_ENV + " and " + WorkerNetwork.KEY_ENV + "), bind to"
+          + " 127.0.0.1, or allow plain HTTP explicitly (WorkerNetwork.insecure: " + WorkerNetwork.INSECURE_ENV + "=true)");
+    }
   }
 
   private static void deleteQuietly(Path p) {

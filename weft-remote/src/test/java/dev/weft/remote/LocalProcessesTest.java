@@ -22,7 +22,7 @@ final class LocalProcessesTest {
     Path base = Path.of("/srv/app");
     String cp = String.join(File.pathSeparator, "lib/a.jar", "classes", "", "/opt/x.jar", "deps/*", "../up/b.jar");
 
-    assertThat(LocalProcesses.absoluteClassPath(cp, base).split(File.pathSeparator)).containsExactly(
+    assertThat(WorkerLauncher.absoluteClassPath(cp, base).split(File.pathSeparator)).containsExactly(
         "/srv/app/lib/a.jar", "/srv/app/classes", "/srv/app", "/opt/x.jar", "/srv/app/deps/*", "/srv/up/b.jar");
   }
 
@@ -80,6 +80,6 @@ final class LocalProcessesTest {
     long from = Files.size(log);
     Files.writeString(log, "this run\n", java.nio.file.StandardOpenOption.APPEND);
 
-    assertThat(LocalProcesses.tail(log, from)).isEqualTo("this run");
+    assertThat(WorkerLauncher.tail(log, from)).isEqualTo("this run");
   }
 }

@@ -48,6 +48,23 @@ class WorkerFailureTest {
   }
 
   @Test
+  void aCallAfterTheWorkerDiedBetweenCalls_restartsItAndRuns_thoughItsConnectionWasPooled() throws Exception {
+    RemoteFn1<Integer, Long> pid = Remote.fn(Fixtures::pid).backend(Workers.at(registry)).to();
+    try {
+      long first = pid.call(0); // leaves its connection in the pool
+      Workers.kill(first);
+      // Time passing is what is tested: a connection idle past the probe threshold is checked before use.
+      Thread.sleep(WorkerHttp.PROBE_AFTER.toMillis() + 50);
+
+      long second = pid.call(0);
+
+      assertThat(second).isNotEqualTo(first);
+    } finally {
+      pid.teardown();
+    }
+  }
+
+  @Test
   void aCallWithRetriesSucceedsOnARestartedWorker() throws Exception {
     RemoteFn1<Long, Long> retrying = Remote.fn(Fixtures::sleepThenPid).backend(Workers.at(registry)).to();
     try {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -134,11 +135,9 @@ final class HttpWeftServer implements WeftServer {
   }
 
   /** TLS 1.2 or newer with the JDK's default cipher suites, which exclude the weak ones. */
-  private static SslConnectionFactory tls(TlsFiles files, HttpConfiguration http) {
+  private static SslConnectionFactory tls(SSLContext context, HttpConfiguration http) {
     SslContextFactory.Server ssl = new SslContextFactory.Server();
-    ssl.setKeyStore(files.keyStore());
-    ssl.setKeyStorePassword(files.password());
-    ssl.setCertAlias(TlsFiles.ALIAS);
+    ssl.setSslContext(context);
     ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
     // Clients reach a server by an IP address as often as by name; the certificate is the client's to check.
     SecureRequestCustomizer secure = new SecureRequestCustomizer();

@@ -35,7 +35,7 @@ record ServerConfig(
     long maxBodyBytes,
     Optional<String> token,
     Limits limits,
-    Optional<TlsFiles> tls,
+    Optional<javax.net.ssl.SSLContext> tls,
     Optional<dev.weft.observe.MetricsText> metrics) {
 
   /**

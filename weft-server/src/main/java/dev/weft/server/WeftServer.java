@@ -360,7 +360,8 @@ public interface WeftServer extends AutoCloseable {
         throw new IllegalStateException("refusing plain HTTP on " + address.getHostAddress() + ", beyond loopback: "
             + "serve HTTPS with tls(certificate, key), listen on 127.0.0.1, or call insecure() to allow plain HTTP");
       }
-      Optional<TlsFiles> tls = tlsCertificateChain.map(chain -> TlsFiles.load(chain, tlsPrivateKey.orElseThrow()));
+      Optional<javax.net.ssl.SSLContext> tls =
+          tlsCertificateChain.map(chain -> dev.weft.transport.Tls.serverContext(chain, tlsPrivateKey.orElseThrow()));
       Optional<String> token = bearerToken;
       boolean generated = false;
       if (token.isEmpty() && !address.isLoopbackAddress()) {

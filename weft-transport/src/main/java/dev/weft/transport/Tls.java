@@ -1,4 +1,4 @@
-package dev.weft.server;
+package dev.weft.transport;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,33 +21,40 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
- * A certificate chain and its private key read from PEM files with JDK APIs only, held in an
- * in-memory PKCS#12 key store for the HTTPS connector. Every failure is an {@link
- * IllegalArgumentException} of one line naming the file and what to do about it. Immutable.
+ * TLS from PEM files, with JDK APIs only, for every Weft process that serves or calls over HTTPS:
+ * the server, the command-line client, and remote workers and their callers. One place reads
+ * certificates and keys, so that each says the same thing about a bad file.
  *
- * @param keyStore the key store with one entry, {@link #ALIAS}
- * @param password the key store's and the entry's password (random, never written anywhere)
+ * <p>Stateless and thread-safe. Every method reads its files when called (nothing is cached) and
+ * blocks only on that. Every failure caused by a file is an {@link IllegalArgumentException} of one
+ * line naming the file and what to do about it.
  */
-record TlsFiles(KeyStore keyStore, String password) {
-  static final String ALIAS = "weft";
-  private static final Pattern BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
-  private static final String TO_PKCS8 = "openssl pkcs8 -topk8 -nocrypt -in KEY.pem -out key-pkcs8.pem";
+public final class Tls {
+  private Tls() {}
 
   /**
-   * Reads {@code chainPem} (one or more {@code CERTIFICATE} blocks, the server's first) and
-   * {@code keyPem} (a {@code PRIVATE KEY} block: unencrypted PKCS#8, RSA or EC; or a PKCS#1
-   * {@code RSA PRIVATE KEY} block), checks that the
-   * key belongs to the first certificate, and builds the key store.
+   * An SSL context (TLS) that presents the certificate chain in {@code chainPem} (one or more
+   * {@code CERTIFICATE} blocks, the server's own first) with the key in {@code keyPem} (a
+   * {@code PRIVATE KEY} block: unencrypted PKCS#8, RSA or EC; or a PKCS#1 {@code RSA PRIVATE KEY}
+   * block). The key must belong to the first certificate.
    *
    * @throws IllegalArgumentException if a file is missing, unreadable, not PEM, holds another
    *     kind of key, or the key does not match the certificate
    */
-  static TlsFiles load(Path chainPem, Path keyPem) {
+  public static SSLContext serverContext(Path chainPem, Path keyPem) {
+    Objects.requireNonNull(chainPem, "chainPem");
+    Objects.requireNonNull(keyPem, "keyPem");
     List<Certificate> chain = certificates(chainPem);
     PrivateKey key = privateKey(keyPem);
     X509Certificate leaf = (X509Certificate) chain.get(0);
@@ -58,22 +65,68 @@ record TlsFiles(KeyStore keyStore, String password) {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      byte[] random = new byte[18];
+      byte[] random = new byte[18]; // the store lives in memory only, for the key manager
       new SecureRandom().nextBytes(random);
-      String password = Base64.getEncoder().encodeToString(random);
-      store.setKeyEntry(ALIAS, key, password.toCharArray(), chain.toArray(Certificate[]::new));
-      return new TlsFiles(store, password);
+      char[] password = Base64.getEncoder().encodeToString(random).toCharArray();
+      store.setKeyEntry("weft", key, password, chain.toArray(Certificate[]::new));
+      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(kmf.getKeyManagers(), null, null);
+      return context;
     } catch (GeneralSecurityException | IOException e) {
-      throw new IllegalArgumentException("cannot hold the TLS key of " + keyPem + " in a key store: " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot serve TLS with the key of " + keyPem + ": " + oneLine(e.getMessage()), e);
     }
   }
 
   /**
-   * The certificates of a PEM file, in order.
+   * An SSL context (TLS) for clients: it trusts the JDK's certificate authorities and, if given,
+   * the certificates in the PEM file {@code caPem} (a server's own self-signed certificate, or the
+   * CA that issued it). Host names are verified by the client that uses it (the JDK's HTTP client
+   * does; a raw socket must ask for it).
    *
-   * @throws IllegalArgumentException if the file is missing, unreadable or holds no certificate
+   * @throws IllegalArgumentException if {@code caPem} is missing, unreadable or holds no certificate
    */
-  static List<Certificate> certificates(Path pem) {
+  public static SSLContext clientContext(Optional<Path> caPem) {
+    Objects.requireNonNull(caPem, "caPem");
+    List<Certificate> extra = caPem.map(Tls::trustedCertificates).orElse(List.of());
+    try {
+      if (extra.isEmpty()) {
+        return SSLContext.getDefault();
+      }
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      int i = 0;
+      for (X509Certificate system : systemTrust().getAcceptedIssuers()) {
+        trust.setCertificateEntry("system-" + i++, system);
+      }
+      i = 0;
+      for (Certificate c : extra) {
+        trust.setCertificateEntry("tls-ca-" + i++, c);
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up TLS trust" + caPem.map(p -> " with " + p).orElse("") + ": "
+          + oneLine(e.getMessage()), e);
+    }
+  }
+
+  private static List<Certificate> trustedCertificates(Path ca) {
+    try {
+      return certificates(ca);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replace("TLS certificate", "TLS CA")
+          .replace("give a PEM certificate chain, the server's certificate first",
+              "give the PEM certificate the server uses (or its CA)"), e);
+    }
+  }
+
+  /** The certificates of a PEM file, in order. @throws IllegalArgumentException if none can be read */
+  private static List<Certificate> certificates(Path pem) {
     String text = read(pem, "TLS certificate");
     List<Certificate> certs = new ArrayList<>();
     try {
@@ -94,6 +147,21 @@ record TlsFiles(KeyStore keyStore, String password) {
     }
     return certs;
   }
+
+  private static X509TrustManager systemTrust() throws GeneralSecurityException {
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init((KeyStore) null);
+    for (TrustManager tm : tmf.getTrustManagers()) {
+      if (tm instanceof X509TrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager in this JDK");
+  }
+
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
+  private static final String TO_PKCS8 = "openssl pkcs8 -topk8 -nocrypt -in KEY.pem -out key-pkcs8.pem";
 
   private static PrivateKey privateKey(Path pem) {
     String text = read(pem, "TLS key");
