@@ -152,7 +152,6 @@ final class FleetComputeTest {
 
     worker.destroyForcibly(); // SIGKILL
     worker.onExit().get(10, TimeUnit.SECONDS);
-    Thread.sleep(150); // the pooled connection idles past the pool's probe threshold (100 ms): time passing is what is tested
     long second = throughB.call(0);
 
     assertThat(second).isNotEqualTo(first);

@@ -10,6 +10,8 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -50,12 +52,6 @@ final class WorkerHttp {
    */
   private static final int MAX_IDLE_CONNECTIONS = 128;
   private static final int MAX_HEADER_LINE = 16 << 10;
-  /**
-   * A connection idle for longer is probed before it is used again ({@link Connection#stillOpen}):
-   * a worker that died meanwhile closed it, and a call sent on it could not tell whether it ran.
-   * Connections used more often than this skip the probe (it costs up to a millisecond).
-   */
-  static final Duration PROBE_AFTER = Duration.ofMillis(100);
 
   /** By worker base URI (an endpoint's, so the same instance call after call). */
   private final Map<URI, Pool> pools = new ConcurrentHashMap<>();
@@ -109,13 +105,16 @@ final class WorkerHttp {
       this.host = base.getHost();
     }
 
-    /** The most recently used idle connection still fresh enough (and, after a while idle, still open), or null. */
+    /**
+     * The most recently used idle connection still fresh enough and still open, or null. Every
+     * reused connection is probed first ({@link Connection#stillOpen}, one read that does not wait):
+     * a worker that died since closed it, and a call sent on it could not tell whether it ran.
+     */
     Connection take() {
       long now = System.nanoTime();
       for (Connection c; (c = idle.pollFirst()) != null; ) {
         idleCount.decrementAndGet();
-        long idleFor = now - c.idleSince;
-        if (idleFor < MAX_IDLE.toNanos() && (idleFor < PROBE_AFTER.toNanos() || c.stillOpen())) {
+        if (now - c.idleSince < MAX_IDLE.toNanos() && c.stillOpen()) {
           return c;
         }
         c.close();
@@ -134,13 +133,15 @@ final class WorkerHttp {
     }
 
     Connection open() throws IOException {
-      Socket socket = new Socket();
+      // A channel's socket, so that an idle connection can be probed without waiting.
+      SocketChannel channel = SocketChannel.open();
+      Socket socket = channel.socket();
       try {
         socket.setTcpNoDelay(true);
         socket.connect(address, CONNECT_TIMEOUT_MS);
-        return new Connection(this, tls ? secure(socket, host) : socket, socket);
+        return new Connection(this, tls ? secure(socket, host) : socket, channel);
       } catch (IOException e) {
-        socket.close();
+        channel.close();
         throw e;
       }
     }
@@ -174,8 +175,8 @@ final class WorkerHttp {
   private static final class Connection {
     final Pool pool;
     final Socket socket;
-    /** The TCP socket under {@link #socket} (the same one without TLS). */
-    final Socket tcp;
+    /** The TCP channel under {@link #socket}. */
+    final SocketChannel tcp;
     final InputStream in;
     final OutputStream out;
     final byte[] buf = new byte[8192];
@@ -183,7 +184,7 @@ final class WorkerHttp {
     int lim;
     long idleSince;
 
-    Connection(Pool pool, Socket socket, Socket tcp) throws IOException {
+    Connection(Pool pool, Socket socket, SocketChannel tcp) throws IOException {
       this.pool = pool;
       this.socket = socket;
       this.tcp = tcp;
@@ -192,25 +193,20 @@ final class WorkerHttp {
     }
 
     /**
-     * Whether the worker still keeps this idle connection open: a read of the TCP stream that waits
-     * a millisecond gets nothing. One the worker closed (it stopped, or died) reads its end at once;
-     * a byte on an idle connection (a TLS alert) makes it unusable too.
+     * Whether the worker still keeps this idle connection open: a read of the TCP channel that
+     * does not wait finds nothing. One the worker closed (it stopped, or died) reads its end; a
+     * byte on an idle connection (a TLS alert) makes it unusable too. Costs a few microseconds.
      */
     boolean stillOpen() {
       try {
-        tcp.setSoTimeout(1);
-        tcp.getInputStream().read();
-        return false;
-      } catch (java.net.SocketTimeoutException nothingCame) {
-        return true;
+        tcp.configureBlocking(false);
+        try {
+          return tcp.read(ByteBuffer.allocate(1)) == 0;
+        } finally {
+          tcp.configureBlocking(true);
+        }
       } catch (IOException e) {
         return false;
-      } finally {
-        try {
-          tcp.setSoTimeout(0);
-        } catch (IOException e) {
-          // closed: the exchange on it fails and says so
-        }
       }
     }
 

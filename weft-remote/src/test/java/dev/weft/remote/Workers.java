@@ -18,8 +18,12 @@ final class Workers {
     return s.service.deployed().replicas().get(0);
   }
 
+  /** SIGKILLs the worker and waits until it is gone (its sockets closed). */
   static void kill(long pid) {
-    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(pid).ifPresent(p -> {
+      p.destroyForcibly();
+      p.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    });
   }
 
   static boolean alive(long pid) {
