@@ -70,6 +70,11 @@ public final class Engine {
         }
 
         @Override
+        public int queuedJournalWrites() {
+          return config.journal().queuedWrites();
+        }
+
+        @Override
         public int eventLoops() {
           return loops.length;
         }

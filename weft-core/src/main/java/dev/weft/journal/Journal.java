@@ -112,6 +112,15 @@ public interface Journal extends AutoCloseable {
   }
 
   /**
+   * How many records this journal has accepted and not yet started to write (its write queue's
+   * depth), for metrics. Quick, never blocks, never throws. The default, for a journal that
+   * writes as it is called, is 0.
+   */
+  default int queuedWrites() {
+    return 0;
+  }
+
+  /**
    * A runtime using this journal is observed: a journal that commits writes in groups tells
    * {@code observer} of each commit ({@link dev.weft.observe.WeftObserver#journalCommitted}), on
    * its writer thread. Called once per runtime, before its first request; a journal shared by

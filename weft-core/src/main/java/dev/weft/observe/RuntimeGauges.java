@@ -12,6 +12,9 @@ public interface RuntimeGauges {
   /** Tasks waiting in the event loops' queues now (async attempts, stage callbacks, timers due). */
   int queuedLoopTasks();
 
+  /** Records the runtime's journal has accepted and not yet started to write. */
+  int queuedJournalWrites();
+
   /** How many event loops the runtime has. */
   int eventLoops();
 }

@@ -41,6 +41,8 @@ final class Recorder implements WeftObserver {
         .description("Requests running now").register(registry);
     Gauge.builder("weft.loop.queue.depth", this, m -> m.sum(RuntimeGauges::queuedLoopTasks))
         .description("Tasks waiting in the event loops' queues").register(registry);
+    Gauge.builder("weft.journal.queue.depth", this, m -> m.sum(RuntimeGauges::queuedJournalWrites))
+        .description("Records the journal accepted and has not yet started to write").register(registry);
   }
 
   private double sum(ToIntFunction<RuntimeGauges> gauge) {

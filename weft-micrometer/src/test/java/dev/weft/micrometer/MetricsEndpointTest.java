@@ -61,7 +61,7 @@ final class MetricsEndpointTest {
         assertThat(s.labels()).containsEntry("function", "MetricsEndpointTest.cube").containsEntry("outcome", "succeeded");
         assertThat(s.value()).isEqualTo(12);
       });
-      assertThat(families).containsKeys("weft_calls_in_flight", "weft_requests_running", "weft_loop_queue_depth");
+      assertThat(families).containsKeys("weft_calls_in_flight", "weft_requests_running", "weft_loop_queue_depth", "weft_journal_queue_depth");
     }
   }
 

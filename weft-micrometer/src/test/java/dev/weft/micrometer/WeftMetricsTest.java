@@ -168,6 +168,26 @@ final class WeftMetricsTest {
   }
 
   @Test
+  void journalQueueDepth_readsWhatTheJournalHasNotYetWritten() {
+    // A journal whose writer is behind by 7 records: the gauge reads the journal's own count.
+    dev.weft.journal.InMemoryJournal memory = new dev.weft.journal.InMemoryJournal();
+    dev.weft.journal.Journal behind = (dev.weft.journal.Journal) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.weft.journal.Journal.class}, (proxy, method, args) -> {
+          if (method.getName().equals("queuedWrites")) {
+            return 7;
+          }
+          try {
+            return method.invoke(memory, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    try (WeftRuntime runtime = WeftRuntime.builder().journal(behind).eventLoops(1).observer(WeftMetrics.of(registry)).build()) {
+      assertThat(registry.get("weft.journal.queue.depth").gauge().value()).isEqualTo(7.0);
+    }
+  }
+
+  @Test
   void blockedLoop_isTimedPerLoop() {
     try (WeftRuntime runtime = WeftRuntime.builder().eventLoops(1).blockedLoopThreshold(Duration.ofMillis(20))
         .onBlockedLoop((BlockedEventLoopException e) -> reported.countDown())

@@ -1119,6 +1119,12 @@ public final class PostgresJournal implements Journal {
     return unavailable == null;
   }
 
+  /** Records accepted and not yet taken by the writer. */
+  @Override
+  public int queuedWrites() {
+    return queue.size();
+  }
+
   /** Tells {@code observer} of each commit (the batch's write-to-commit time, and its size). */
   @Override
   public void observedBy(dev.weft.observe.WeftObserver observer) {

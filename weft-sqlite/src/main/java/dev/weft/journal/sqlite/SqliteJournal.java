@@ -632,10 +632,6 @@ public final class SqliteJournal implements Journal {
     return readers.input(requestId).map(json -> CODEC.decode(json, declared)); // recorded before create returned
   }
 
-  /**
-   * Writes everything queued, stops the writer and closes the file. Blocks for the last commit.
-   * Idempotent. Afterwards every method throws {@link IllegalStateException}.
-   */
   /** False while the writer's last transaction failed (a full disk, a damaged file) and none has committed since. */
   @Override
   public boolean canWrite() {
@@ -648,6 +644,16 @@ public final class SqliteJournal implements Journal {
     writer.observedBy(observer);
   }
 
+  /** Records accepted and not yet taken by the writer. */
+  @Override
+  public int queuedWrites() {
+    return queue.size();
+  }
+
+  /**
+   * Writes everything queued, stops the writer and closes the file. Blocks for the last commit.
+   * Idempotent. Afterwards every method throws {@link IllegalStateException}.
+   */
   @Override
   public void close() {
     synchronized (this) {
