@@ -140,7 +140,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       }
       CallFuture<?> s = step;
       if (s != null) {
-        s.sweep(System.nanoTime());
+        s.sweep(parent.run.engine().clock.nanoTime());
       }
       sweepSteps();
     }, period);
