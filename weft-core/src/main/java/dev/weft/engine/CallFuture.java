@@ -125,16 +125,16 @@ final class CallFuture<T> extends AbstractFuture<T> {
         if (inline) {
           runSync(first, queue);
         } else {
-          Threads.startCall(() -> runSync(first, queue));
+          Threads.startCall(parent.run.engine().track(() -> runSync(first, queue)));
         }
       } else if (spec.def().onLoop()) {
         Engine engine = parent.run.engine();
         EventLoop loop = engine.loopForCall();
-        loop.execute(() -> invokeAsync(loop, first));
+        loop.execute(engine.track(() -> invokeAsync(loop, first)));
       } else if (inline) {
         runSync(first, null);
       } else {
-        Threads.startCall(() -> runSync(first, null));
+        Threads.startCall(parent.run.engine().track(() -> runSync(first, null)));
       }
     } catch (Throwable t) {
       fail(t);
@@ -630,7 +630,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
       long delay = afterFailure(this, failure);
       if (delay >= 0) {
         EventLoop next = loop != null ? loop : parent.run.engine().loopForCall();
-        parent.run.engine().timer().schedule(() -> next.execute(() -> invokeAsync(next, number + 1)), delay);
+        Engine engine = parent.run.engine();
+        engine.timer().schedule(() -> next.execute(engine.track(() -> invokeAsync(next, number + 1))), delay);
       }
     }
 

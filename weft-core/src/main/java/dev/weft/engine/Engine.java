@@ -94,6 +94,11 @@ public final class Engine {
     return local.root();
   }
 
+  /** {@code task} as the clock tracks it (see {@link dev.weft.spi.Clock#track}); itself with the system clock. */
+  Runnable track(Runnable task) {
+    return clock == dev.weft.spi.Clock.SYSTEM ? task : clock.track(task);
+  }
+
   TimerWheel timer() {
     return timer;
   }

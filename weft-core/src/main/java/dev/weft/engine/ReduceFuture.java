@@ -51,7 +51,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       f.startIfNeeded();
     }
     driverLaunched = true;
-    Threads.startCall(this::drive);
+    Threads.startCall(parent.run.engine().track(this::drive));
   }
 
   @Override

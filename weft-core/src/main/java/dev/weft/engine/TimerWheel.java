@@ -27,6 +27,10 @@ final class TimerWheel {
   private volatile boolean stopped;
   private long tick;
 
+  TimerWheel() {
+    this(dev.weft.spi.Clock.SYSTEM);
+  }
+
   TimerWheel(dev.weft.spi.Clock clock) {
     if (clock != dev.weft.spi.Clock.SYSTEM) {
       this.clock = clock;

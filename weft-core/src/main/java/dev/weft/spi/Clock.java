@@ -49,6 +49,15 @@ public interface Clock {
    */
   Cancellable schedule(Runnable task, long delayNanos);
 
+  /**
+   * The runtime hands every call's start (and each async retry) through this before it dispatches
+   * it to a thread or event loop, so that a virtual clock can count it as work under way until it
+   * has run; returns the task to dispatch. The default returns {@code task} itself.
+   */
+  default Runnable track(Runnable task) {
+    return task;
+  }
+
   /** A scheduled task. */
   @FunctionalInterface
   interface Cancellable {
