@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 @WeftTest
-class WordCountTest {
+final class WordCountTest {
   @Test
   void total_countsTheWordsOfEveryLine(TestWeft weft) {
     int total = weft.run(Weft.asyncFn(WordCount::total), List.of("one two", "three", "  four five six "));
@@ -30,7 +30,7 @@ class WordCountTest {
   }
 
   @Test
-  void total_addsWhatWordsSays(TestWeft weft) {
+  void total_withWordsFaked_addsWhatTheFakeSays(TestWeft weft) {
     weft.fake(Weft.fn(WordCount::words), line -> 10);
 
     assertEquals(20, weft.run(Weft.asyncFn(WordCount::total), List.of("x", "y")));

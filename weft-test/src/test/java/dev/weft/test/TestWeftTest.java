@@ -20,7 +20,7 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 @WeftTest
-class TestWeftTest {
+final class TestWeftTest {
   // ---- an application to test: an order reserves stock, charges the card, then ships
 
   @Function
@@ -48,7 +48,7 @@ class TestWeftTest {
   }
 
   @Test
-  void fiveRetriesWithSixtySecondBackoff_finishInWellUnderASecondOfWallTime(TestWeft weft) {
+  void run_fiveRetriesWithSixtySecondBackoffs_finishInMilliseconds(TestWeft weft) {
     weft.failFirst(Weft.fn(TestWeftTest::charge), 5, () -> new IllegalStateException("card network down"));
 
     long started = System.nanoTime();
@@ -65,7 +65,7 @@ class TestWeftTest {
   }
 
   @Test
-  void recordsWhatRan_inOrder_withArguments(TestWeft weft) {
+  void calls_afterARequest_listWhatRanInOrder(TestWeft weft) {
     weft.run(Weft.fn(TestWeftTest::order), "pen");
 
     assertEquals(List.of("TestWeftTest.order", "TestWeftTest.reserve", "TestWeftTest.charge", "TestWeftTest.ship"),
@@ -74,7 +74,7 @@ class TestWeftTest {
   }
 
   @Test
-  void aFakeReplacesTheBody_forThisTestOnly(TestWeft weft) {
+  void fake_replacesTheBody(TestWeft weft) {
     weft.fake(Weft.fn(TestWeftTest::charge), item -> "pretend-charged " + item);
 
     assertEquals("reserved cup, pretend-charged cup, shipped cup", weft.run(Weft.fn(TestWeftTest::order), "cup"));
@@ -82,7 +82,7 @@ class TestWeftTest {
   }
 
   @Test
-  void withoutAFake_theRealBodyRuns(TestWeft weft) {
+  void run_withoutAFake_runsTheRealBody(TestWeft weft) {
     assertEquals("reserved cup, charged cup, shipped cup", weft.run(Weft.fn(TestWeftTest::order), "cup"));
   }
 
@@ -98,7 +98,7 @@ class TestWeftTest {
   }
 
   @Test
-  void anInjectedTimeout_endsTheAttemptAtItsTimeout_onVirtualTime(TestWeft weft) {
+  void timeOutFirst_tenMinuteTimeout_endsTheAttemptAtOnce(TestWeft weft) {
     weft.timeOutFirst(Weft.fn(TestWeftTest::slowPartner), 1);
 
     assertEquals("answer to q", weft.run(Weft.fn(TestWeftTest::askPartner), "q"));
@@ -123,9 +123,51 @@ class TestWeftTest {
   }
 
   @Test
-  void aComputingAttempt_isStillTimedOut(TestWeft weft) {
+  void virtualTime_attemptComputingPastItsTimeout_isTimedOut(TestWeft weft) {
     assertThrows(RuntimeException.class, () -> weft.run(Weft.fn(TestWeftTest::spinApp), 3L));
     weft.assertThat(Weft.fn(TestWeftTest::spin)).attempted(1).failedWith(FunctionTimeoutException.class);
+  }
+
+  @Function(timeout = "1s")
+  static long computeFor(long millis) {
+    long end = System.nanoTime() + millis * 1_000_000L;
+    long n = 0;
+    while (System.nanoTime() - end < 0) {
+      n++; // works (in real time) well within its timeout
+    }
+    return n > 0 ? millis : -1;
+  }
+
+  @Application
+  @Function
+  static long computeApp(long millis) {
+    return Weft.fn(TestWeftTest::computeFor).call(millis);
+  }
+
+  @Test
+  void virtualTime_attemptComputingWithinItsTimeout_isNotSkippedPast(TestWeft weft) {
+    assertEquals(300L, weft.run(Weft.fn(TestWeftTest::computeApp), 300L));
+    weft.assertThat(Weft.fn(TestWeftTest::computeFor)).attempted(1).failedAttempts(0);
+  }
+
+  @Function(retries = 3, backoff = @Backoff(initial = "30s", multiplier = 1.0, max = "30s", jitter = 0))
+  static CompletionStage<String> fetch(String key) {
+    return CompletableFuture.completedFuture("fetched " + key);
+  }
+
+  @Application
+  @Function(timeout = "1h")
+  static String fetchApp(String key) {
+    return Weft.asyncFn(TestWeftTest::fetch).call(key);
+  }
+
+  @Test
+  void failFirst_asyncFunction_retriesOnVirtualTime(TestWeft weft) {
+    weft.failFirst(Weft.asyncFn(TestWeftTest::fetch), 3, () -> new IllegalStateException("503"));
+
+    assertEquals("fetched k", weft.run(Weft.fn(TestWeftTest::fetchApp), "k"));
+    weft.assertThat(Weft.asyncFn(TestWeftTest::fetch)).calledTimes(1).attempted(4).failedAttempts(3);
+    assertTrue(weft.clock().skipped().compareTo(Duration.ofSeconds(80)) >= 0, "skipped " + weft.clock().skipped());
   }
 
   // ---- a reduce: which steps ran, in which order
@@ -142,7 +184,7 @@ class TestWeftTest {
   }
 
   @Test
-  void aReducesSteps_inOrder(TestWeft weft) {
+  void calledInOrderWith_reduce_seesTheStepsInTurn(TestWeft weft) {
     assertEquals(6, weft.run(Weft.asyncFn(TestWeftTest::sum), List.of(1, 2, 3)));
     weft.assertThat(Weft.fn(TestWeftTest::add)).calledTimes(3)
         .calledInOrderWith(List.of(0, 1), List.of(1, 2), List.of(3, 3));
@@ -162,7 +204,7 @@ class TestWeftTest {
   }
 
   @Test
-  void anAsyncFunctionsFake_mayReturnThePlainValue(TestWeft weft) {
+  void fake_asyncFunction_mayReturnThePlainValue(TestWeft weft) {
     weft.fake(Weft.asyncFn(TestWeftTest::lookUp).name(), args -> "fake " + args[0]);
     assertEquals("fake k", weft.run(Weft.fn(TestWeftTest::lookUpApp), "k"));
   }
@@ -170,7 +212,7 @@ class TestWeftTest {
   // ---- crash and resume
 
   @Test
-  void crashAtACall_thenResume_runsAgainOnlyWhatTheJournalHadNoOutputFor(TestWeft weft) {
+  void runUntil_thenRestartAndResume_runsAgainOnlyCallsWithoutJournaledOutput(TestWeft weft) {
     String requestId = weft.runUntil(Weft.fn(TestWeftTest::charge), Weft.fn(TestWeftTest::order), "lamp");
     weft.assertThat(Weft.fn(TestWeftTest::reserve)).calledTimes(1);
 
@@ -184,7 +226,7 @@ class TestWeftTest {
   }
 
   @Test
-  void runUntil_aCallThatNeverComes_failsClearly(TestWeft weft) {
+  void runUntil_callThatNeverComes_failsSayingSo(TestWeft weft) {
     AssertionError e = assertThrows(AssertionError.class,
         () -> weft.runUntil(Weft.fn(TestWeftTest::add), Weft.fn(TestWeftTest::order), "x"));
     assertTrue(e.getMessage().contains("without calling TestWeftTest.add"), e.getMessage());
@@ -193,14 +235,14 @@ class TestWeftTest {
   // ---- isolation and errors
 
   @Test
-  void eachTestHasItsOwnRuntime_neverTheDefault(TestWeft weft, WeftRuntime runtime, VirtualClock clock) {
+  void parameters_inOneTest_areOneRuntime_neverTheDefault(TestWeft weft, WeftRuntime runtime, VirtualClock clock) {
     assertSame(weft.runtime(), runtime);
     assertSame(weft.clock(), clock);
     assertNotSame(WeftRuntime.defaultRuntime(), runtime);
   }
 
   @Test
-  void assertionsSayWhatRan(TestWeft weft) {
+  void assertThat_failing_listsWhatRan(TestWeft weft) {
     weft.run(Weft.fn(TestWeftTest::order), "mug");
     AssertionError e = assertThrows(AssertionError.class,
         () -> weft.assertThat(Weft.fn(TestWeftTest::ship)).calledTimes(2));
@@ -209,7 +251,7 @@ class TestWeftTest {
   }
 
   @Test
-  void notAHandle_isRefusedWithWhatToPass(TestWeft weft) {
+  void assertThat_notAHandle_saysWhatToPass(TestWeft weft) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> weft.assertThat(42));
     assertTrue(e.getMessage().contains("Weft.fn(Type::method)"), e.getMessage());
   }
