@@ -35,6 +35,9 @@ import java.util.function.Supplier;
  * <p>A function is named by its handle ({@code Weft.fn(Shop::charge)}, {@code Weft.asyncFn(...)})
  * or by the handle's {@code name()}. Fakes and faults apply to this runtime only, from the moment
  * they are set; set them before starting the request. Thread-safe.
+ *
+ * <p>The runtime has two event loops and the kit's own observer only: observers on the class path
+ * (tracing, metrics) are not told what it runs.
  */
 public final class TestWeft implements AutoCloseable {
   private final VirtualClock clock = new VirtualClock();
