@@ -124,6 +124,8 @@ public final class WeftRuntime implements AutoCloseable {
     private Consumer<BlockedEventLoopException> blockedLoopListener = report -> {};
     private Journal journal = new InMemoryJournal();
     private Optional<java.util.List<dev.weft.observe.WeftObserver>> observers = Optional.empty();
+    private dev.weft.spi.Clock clock = dev.weft.spi.Clock.SYSTEM;
+    private dev.weft.spi.CallInterceptor interceptor;
 
     private Builder() {}
 
@@ -187,11 +189,29 @@ public final class WeftRuntime implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The time this runtime's retry backoffs and attempt timeouts follow; default
+     * {@link dev.weft.spi.Clock#SYSTEM}. A test kit's virtual clock makes backoffs pass instantly.
+     */
+    public Builder clock(dev.weft.spi.Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Runs every attempt of every function body through {@code interceptor} (fake bodies and
+     * injected failures in tests); default none, bodies are called directly.
+     */
+    public Builder intercept(dev.weft.spi.CallInterceptor interceptor) {
+      this.interceptor = Objects.requireNonNull(interceptor, "interceptor");
+      return this;
+    }
+
     /** Starts the runtime's threads. */
     public WeftRuntime build() {
       return new WeftRuntime(new Engine(new EngineConfig(
           eventLoops, blockedLoopThreshold, failOnBlockedLoop, blockedLoopListener, journal,
-          observers.map(EngineConfig::observers).orElseGet(EngineConfig::discoveredObservers))));
+          observers.map(EngineConfig::observers).orElseGet(EngineConfig::discoveredObservers), clock, interceptor)));
     }
   }
 }

@@ -10,7 +10,6 @@ import dev.weft.journal.WorkQueue;
 import dev.weft.observe.Observation;
 import dev.weft.observe.ObservedAttempt;
 import dev.weft.observe.Outcome;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
@@ -126,16 +125,16 @@ final class CallFuture<T> extends AbstractFuture<T> {
         if (inline) {
           runSync(first, queue);
         } else {
-          Threads.startCall(() -> runSync(first, queue));
+          Threads.startCall(parent.run.engine().track(() -> runSync(first, queue)));
         }
       } else if (spec.def().onLoop()) {
         Engine engine = parent.run.engine();
         EventLoop loop = engine.loopForCall();
-        loop.execute(() -> invokeAsync(loop, first));
+        loop.execute(engine.track(() -> invokeAsync(loop, first)));
       } else if (inline) {
         runSync(first, null);
       } else {
-        Threads.startCall(() -> runSync(first, null));
+        Threads.startCall(parent.run.engine().track(() -> runSync(first, null)));
       }
     } catch (Throwable t) {
       fail(t);
@@ -222,7 +221,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
         Frame prev = Frames.enter(frame);
         Observation.Scope observed = a.enterObservation();
         try {
-          out = queue == null ? spec.invoker().invoke(args) : queue.run(work(n));
+          out = queue == null ? invoke(n) : queue.run(work(n));
         } catch (Throwable t) {
           failure = t;
         } finally {
@@ -244,7 +243,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
           return;
         }
         try {
-          Thread.sleep(Duration.ofNanos(delay));
+          parent.run.engine().clock.sleep(delay);
         } catch (InterruptedException e) {
           return; // cancelled while waiting to retry
         }
@@ -259,6 +258,16 @@ final class CallFuture<T> extends AbstractFuture<T> {
       }
       trySettle();
     }
+  }
+
+  /** Attempt {@code n}'s body: the function's own, or what the runtime's interceptor makes of it. */
+  private Object invoke(int n) throws Throwable {
+    dev.weft.spi.CallInterceptor interceptor = parent.run.engine().interceptor;
+    if (interceptor == null) {
+      return spec.invoker().invoke(args);
+    }
+    Object[] a = args;
+    return interceptor.intercept(spec.name(), n, spec.def().onLoop(), a, () -> spec.invoker().invoke(a));
   }
 
   private void attemptEnded() {
@@ -315,7 +324,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     loop.invoking(this);
     Observation.Scope observed = a.enterObservation();
     try {
-      out = spec.invoker().invoke(args);
+      out = invoke(n);
     } catch (Throwable t) {
       failure = t;
     } finally {
@@ -487,7 +496,7 @@ final class CallFuture<T> extends AbstractFuture<T> {
     private Observation observation = Observation.NONE;
     /** The thread running a sync attempt; null for async. */
     final Thread thread;
-    final long startNanos = System.nanoTime();
+    final long startNanos = parent.run.engine().clock.nanoTime();
     Frame frame;
     volatile CompletionStage<?> stage;
     private volatile long touchedNanos = startNanos;
@@ -537,12 +546,12 @@ final class CallFuture<T> extends AbstractFuture<T> {
 
     /** A progress update restarts the timeout clock. */
     void touch() {
-      touchedNanos = System.nanoTime();
+      touchedNanos = parent.run.engine().clock.nanoTime();
     }
 
     private void onTimer() {
       long limit = parent.run.timeoutFor(spec.def()).toNanos();
-      long left = touchedNanos + limit - System.nanoTime();
+      long left = touchedNanos + limit - parent.run.engine().clock.nanoTime();
       if (left > 0) {
         arm(left); // progress was reported: the clock restarted
         return;
@@ -621,7 +630,8 @@ final class CallFuture<T> extends AbstractFuture<T> {
       long delay = afterFailure(this, failure);
       if (delay >= 0) {
         EventLoop next = loop != null ? loop : parent.run.engine().loopForCall();
-        parent.run.engine().timer().schedule(() -> next.execute(() -> invokeAsync(next, number + 1)), delay);
+        Engine engine = parent.run.engine();
+        engine.timer().schedule(() -> next.execute(engine.track(() -> invokeAsync(next, number + 1))), delay);
       }
     }
 

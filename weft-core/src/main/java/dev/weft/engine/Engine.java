@@ -30,7 +30,11 @@ public final class Engine {
   private final EngineConfig config;
   private final EventLoop[] loops;
   private final LoopWatchdog watchdog;
-  private final TimerWheel timer = new TimerWheel();
+  private final TimerWheel timer;
+  /** The time retries and timeouts follow; {@code Clock.SYSTEM} unless a test kit gave its own. */
+  final dev.weft.spi.Clock clock;
+  /** Around every attempt's body, or null (then bodies are called directly). */
+  final dev.weft.spi.CallInterceptor interceptor;
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final RequestRun local;
   private final Map<String, RequestHandle<?>> running = new ConcurrentHashMap<>();
@@ -43,6 +47,9 @@ public final class Engine {
 
   public Engine(EngineConfig config) {
     this.config = config;
+    this.clock = config.clock();
+    this.interceptor = config.interceptor();
+    this.timer = new TimerWheel(clock);
     this.loops = new EventLoop[config.eventLoops()];
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new EventLoop("weft-loop-" + i);
@@ -90,6 +97,11 @@ public final class Engine {
 
   Frame localRoot() {
     return local.root();
+  }
+
+  /** {@code task} as the clock tracks it (see {@link dev.weft.spi.Clock#track}); itself with the system clock. */
+  Runnable track(Runnable task) {
+    return clock == dev.weft.spi.Clock.SYSTEM ? task : clock.track(task);
   }
 
   TimerWheel timer() {

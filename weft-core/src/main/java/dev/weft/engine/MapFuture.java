@@ -121,7 +121,7 @@ final class MapFuture<R> extends AbstractFuture<List<R>> {
       if (result.isDone()) {
         return;
       }
-      long now = System.nanoTime();
+      long now = parent.run.engine().clock.nanoTime();
       for (CallFuture<?> c : made) {
         c.sweep(now);
       }

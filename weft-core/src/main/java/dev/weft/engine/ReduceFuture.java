@@ -51,7 +51,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       f.startIfNeeded();
     }
     driverLaunched = true;
-    Threads.startCall(this::drive);
+    Threads.startCall(parent.run.engine().track(this::drive));
   }
 
   @Override
@@ -140,7 +140,7 @@ final class ReduceFuture<R> extends AbstractFuture<R> {
       }
       CallFuture<?> s = step;
       if (s != null) {
-        s.sweep(System.nanoTime());
+        s.sweep(parent.run.engine().clock.nanoTime());
       }
       sweepSteps();
     }, period);

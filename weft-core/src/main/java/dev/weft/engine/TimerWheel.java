@@ -21,11 +21,23 @@ final class TimerWheel {
   @SuppressWarnings("unchecked")
   private final ArrayDeque<Timeout>[] wheel = new ArrayDeque[SLOTS];
   private final long start = System.nanoTime();
+  /** Null with the system clock; else the clock that schedules instead of this wheel (which then has no thread). */
+  private final dev.weft.spi.Clock clock;
   private final Thread thread;
   private volatile boolean stopped;
   private long tick;
 
   TimerWheel() {
+    this(dev.weft.spi.Clock.SYSTEM);
+  }
+
+  TimerWheel(dev.weft.spi.Clock clock) {
+    if (clock != dev.weft.spi.Clock.SYSTEM) {
+      this.clock = clock;
+      this.thread = null;
+      return;
+    }
+    this.clock = null;
     for (int i = 0; i < SLOTS; i++) {
       wheel[i] = new ArrayDeque<>();
     }
@@ -34,6 +46,9 @@ final class TimerWheel {
 
   /** Runs {@code task} on a virtual thread after about {@code delayNanos}, unless cancelled. */
   Timeout schedule(Runnable task, long delayNanos) {
+    if (clock != null) {
+      return new Timeout(clock.schedule(task, Math.max(0, delayNanos)));
+    }
     Timeout t = new Timeout(task, System.nanoTime() + Math.max(0, delayNanos));
     incoming.add(t);
     return t;
@@ -41,7 +56,9 @@ final class TimerWheel {
 
   void stop() {
     stopped = true;
-    LockSupport.unpark(thread);
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
   }
 
   private void run() {
@@ -92,14 +109,26 @@ final class TimerWheel {
     private final long deadline;
     private long rounds;
     private volatile boolean cancelled;
+    /** What the clock scheduled instead, or null on the wheel. */
+    private final dev.weft.spi.Clock.Cancellable elsewhere;
 
     private Timeout(Runnable task, long deadline) {
       this.task = task;
       this.deadline = deadline;
+      this.elsewhere = null;
+    }
+
+    private Timeout(dev.weft.spi.Clock.Cancellable elsewhere) {
+      this.task = null;
+      this.deadline = 0;
+      this.elsewhere = elsewhere;
     }
 
     void cancel() {
       cancelled = true;
+      if (elsewhere != null) {
+        elsewhere.cancel();
+      }
     }
   }
 }
