@@ -180,6 +180,8 @@ final class WorkerHttp {
     final InputStream in;
     final OutputStream out;
     final byte[] buf = new byte[8192];
+    /** What {@link #stillOpen} reads into (a byte found there makes the connection unusable anyway). */
+    final ByteBuffer probe = ByteBuffer.allocate(1);
     int pos;
     int lim;
     long idleSince;
@@ -201,7 +203,7 @@ final class WorkerHttp {
       try {
         tcp.configureBlocking(false);
         try {
-          return tcp.read(ByteBuffer.allocate(1)) == 0;
+          return tcp.read(probe.clear()) == 0;
         } finally {
           tcp.configureBlocking(true);
         }
