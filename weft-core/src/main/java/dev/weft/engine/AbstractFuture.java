@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What every Weft future shares: start-once laziness, completion through {@link #complete},
@@ -148,7 +146,7 @@ abstract class AbstractFuture<T> extends FrameStage<T> implements Future<T> {
   public final T result() {
     startIfNeeded();
     try {
-      helpOnLoop(Long.MAX_VALUE);
+      parent.run.engine().awaitDone(result, Long.MAX_VALUE);
       return result.get();
     } catch (ExecutionException e) {
       throw Failures.rethrow(e.getCause(), functionName());
@@ -162,26 +160,18 @@ abstract class AbstractFuture<T> extends FrameStage<T> implements Future<T> {
   public final T result(Duration timeout) {
     startIfNeeded();
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      helpOnLoop(deadline);
-      return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (!parent.run.engine().awaitDone(result, timeout.toNanos())) {
+        throw new WaitTimeoutException(timeout);
+      }
+      return result.get();
     } catch (ExecutionException e) {
       throw Failures.rethrow(e.getCause(), functionName());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw interrupted();
-    } catch (TimeoutException e) {
-      throw new WaitTimeoutException(timeout);
     }
   }
 
-  /** On an event-loop thread, waiting must keep running the loop's tasks, or it may wait on itself. */
-  private void helpOnLoop(long deadlineNanos) throws InterruptedException {
-    EventLoop loop = EventLoop.current();
-    if (loop != null && !result.isDone()) {
-      loop.runUntil(result, deadlineNanos);
-    }
-  }
 
   private CancellationException interrupted() {
     return new CancellationException("interrupted while waiting for " + functionName());

@@ -118,7 +118,8 @@ public final class Bridges {
       throw new IllegalArgumentException("a delay must not be negative, was " + delay);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    TimerWheel.Timeout timeout = Engine.shared().timer().schedule(() -> done.complete(null), delay.toNanos());
+    // The clock of the request this runs in: a test kit's virtual clock skips such delays.
+    TimerWheel.Timeout timeout = Frames.currentOrLocal().run.engine().timer().schedule(() -> done.complete(null), delay.toNanos());
     done.whenComplete((v, e) -> timeout.cancel());
     return done;
   }

@@ -13,6 +13,11 @@ import dev.weft.journal.RequestLog;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -106,6 +111,64 @@ public final class Engine {
 
   TimerWheel timer() {
     return timer;
+  }
+
+  /**
+   * Blocks until {@code target} is done or {@code nanos} of this engine's clock have passed
+   * ({@link Long#MAX_VALUE}: no limit), and
+   * says whether it is done; on an event-loop thread it runs the loop's tasks meanwhile (else it
+   * could wait on itself). Every timed wait on a call, a request or a fork goes through here, so
+   * that under a test kit's virtual clock those waits end when that clock says so.
+   *
+   * @throws InterruptedException if the thread is interrupted while it waits
+   */
+  boolean awaitDone(CompletableFuture<?> target, long nanos) throws InterruptedException {
+    if (target.isDone()) {
+      return true;
+    }
+    if (nanos == Long.MAX_VALUE) { // no time limit: no clock involved
+      helpOnLoop(target, Long.MAX_VALUE);
+      return waitFor(target, Long.MAX_VALUE);
+    }
+    long wait = Math.min(Math.max(0, nanos), Long.MAX_VALUE / 4); // a deadline of "now + wait" must not overflow
+    if (clock == dev.weft.spi.Clock.SYSTEM) {
+      long deadline = System.nanoTime() + wait;
+      helpOnLoop(target, deadline);
+      return waitFor(target, Math.max(0, deadline - System.nanoTime()));
+    }
+    CompletableFuture<Void> timedOut = new CompletableFuture<>();
+    dev.weft.spi.Clock.Cancellable alarm = clock.schedule(() -> timedOut.complete(null), wait);
+    try {
+      CompletableFuture<Object> either = CompletableFuture.anyOf(target, timedOut);
+      helpOnLoop(either, Long.MAX_VALUE);
+      waitFor(either, Long.MAX_VALUE);
+      return target.isDone();
+    } finally {
+      alarm.cancel();
+    }
+  }
+
+  private static void helpOnLoop(CompletableFuture<?> target, long deadlineNanos) throws InterruptedException {
+    EventLoop loop = EventLoop.current();
+    if (loop != null) {
+      loop.runUntil(target, deadlineNanos);
+    }
+  }
+
+  /** Waits for {@code target} to complete, however it completes; false if {@code nanos} passed first. */
+  private static boolean waitFor(CompletableFuture<?> target, long nanos) throws InterruptedException {
+    try {
+      if (nanos == Long.MAX_VALUE) {
+        target.get();
+      } else {
+        target.get(nanos, TimeUnit.NANOSECONDS);
+      }
+    } catch (ExecutionException | CancellationException e) {
+      // done, by failing: the caller reads the outcome from the future itself
+    } catch (TimeoutException e) {
+      return false;
+    }
+    return true;
   }
 
   /** The journal's work queue, or null. */

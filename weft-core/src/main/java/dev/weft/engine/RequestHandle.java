@@ -8,8 +8,6 @@ import dev.weft.WaitTimeoutException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -63,14 +61,15 @@ final class RequestHandle<R> implements Request<R> {
 
   private R await(long nanos) {
     try {
-      return nanos < 0 ? outcome.get() : outcome.get(nanos, TimeUnit.NANOSECONDS);
+      if (!run.engine().awaitDone(outcome, nanos < 0 ? Long.MAX_VALUE : nanos)) {
+        throw new WaitTimeoutException(Duration.ofNanos(nanos));
+      }
+      return outcome.get();
     } catch (ExecutionException e) {
       throw Failures.rethrow(e.getCause(), run.application());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for request " + run.id());
-    } catch (TimeoutException e) {
-      throw new WaitTimeoutException(Duration.ofNanos(nanos));
     }
   }
 

@@ -51,6 +51,8 @@ final class ScopeImpl implements AsyncScope {
   private volatile boolean ownerCancelled;
   /** The frame of the function that opened it, or null outside any function. */
   private final Frame owner;
+  /** The engine of the request it was opened in (the shared one outside any function); its clock times the deadline. */
+  private final Engine engine;
   private volatile boolean reported;
 
   ScopeImpl(ExitMode exitMode, ErrorMode errorMode, Optional<Duration> deadline, int maxConcurrency) {
@@ -58,11 +60,17 @@ final class ScopeImpl implements AsyncScope {
     this.errorMode = errorMode;
     this.deadline = deadline;
     this.maxConcurrency = maxConcurrency;
-    this.deadlineTimer = deadline.map(d -> Engine.shared().timer().schedule(this::onDeadline, d.toNanos())).orElse(null);
     this.owner = Frames.current();
+    this.engine = owner != null ? owner.run.engine() : Engine.shared();
+    this.deadlineTimer = deadline.map(d -> engine.timer().schedule(this::onDeadline, d.toNanos())).orElse(null);
     if (owner != null) {
       owner.scopeOpened(this); // last: it may cancel this scope at once
     }
+  }
+
+  /** The engine whose clock times this scope's deadline and its forks' timed waits. */
+  Engine engine() {
+    return engine;
   }
 
   /**

@@ -7,8 +7,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A fork of a {@link ScopeImpl}: how to start and cancel the work, the future it completes, and
@@ -126,10 +124,7 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
   @Override
   public T block() {
     try {
-      EventLoop loop = EventLoop.current();
-      if (loop != null && !result.isDone()) {
-        loop.runUntil(result, Long.MAX_VALUE);
-      }
+      scope.engine().awaitDone(result, Long.MAX_VALUE);
       T value = result.get();
       awaited = true;
       return value;
@@ -145,12 +140,10 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
   @Override
   public T block(Duration timeout) {
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      EventLoop loop = EventLoop.current();
-      if (loop != null && !result.isDone()) {
-        loop.runUntil(result, deadline);
+      if (!scope.engine().awaitDone(result, timeout.toNanos())) {
+        throw new WaitTimeoutException(timeout);
       }
-      T value = result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      T value = result.get();
       awaited = true;
       return value;
     } catch (ExecutionException e) {
@@ -159,8 +152,6 @@ final class ScopedResult<T> extends FrameStage<T> implements DelayedResult<T> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for " + description());
-    } catch (TimeoutException e) {
-      throw new WaitTimeoutException(timeout);
     }
   }
 

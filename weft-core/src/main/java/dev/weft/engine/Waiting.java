@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,18 +45,11 @@ public final class Waiting {
       });
     }
     try {
-      if (timeout == null) {
-        signal.get();
-      } else {
-        signal.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    } catch (TimeoutException e) {
-      // report what is done so far
+      // Timed on the clock of the futures' request, so a test kit's virtual time applies.
+      clockOf(all).awaitDone(signal, timeout == null ? Long.MAX_VALUE : timeout.toNanos());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for futures");
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e); // the signal never fails
     }
     List<T> done = new ArrayList<>();
     List<T> notDone = new ArrayList<>();
@@ -67,5 +57,15 @@ public final class Waiting {
       (f.done() ? done : notDone).add(f);
     }
     return new Future.Waited<>(done, notDone);
+  }
+
+  /** The engine of the first of {@code futures} that one made, else of the function running here. */
+  private static Engine clockOf(List<? extends Future<?>> futures) {
+    for (Future<?> f : futures) {
+      if (f instanceof AbstractFuture<?> made) {
+        return made.parent.run.engine();
+      }
+    }
+    return Frames.currentOrLocal().run.engine();
   }
 }

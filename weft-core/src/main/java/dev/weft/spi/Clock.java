@@ -1,13 +1,15 @@
 package dev.weft.spi;
 
 /**
- * The time a runtime's retries, backoffs and attempt timeouts follow. {@link #SYSTEM}, the default,
+ * The time a runtime's retries, backoffs, attempt timeouts, {@code Async.delay}s, scope deadlines
+ * and timed waits ({@code result(Duration)}, {@code Future.await}, {@code block(Duration)}) follow. {@link #SYSTEM}, the default,
  * is {@link System#nanoTime()} with a timer wheel; a test kit gives a clock that skips ahead
  * ("virtual time") when everything waits on it. Given through
  * {@code WeftRuntime.Builder.clock(...)}.
+ * A delay or a scope opened outside any function follows the default runtime's clock, and a wait
+ * on a request that another process runs polls its record on the system clock.
  *
  * <p>Implementations are thread-safe: every method is called from many threads at once.
- * Scopes' deadlines, {@code Weft.delay} and {@code result(Duration)} still follow the system clock.
  */
 public interface Clock {
   /** The system clock; the runtime then uses its own timer wheel and never calls {@link #schedule}. */

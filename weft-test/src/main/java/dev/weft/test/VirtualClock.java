@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * is timed out at once.
  *
  * <p>An attempt blocked on I/O (a socket, a process) counts as waiting too, and time skips past it:
- * stub such calls in tests that run on virtual time. Scopes' deadlines, {@code Weft.delay} and
- * {@code result(Duration)} follow the system clock, not this one.
+ * stub such calls in tests that run on virtual time. {@code Async.delay}, scope deadlines and timed
+ * waits ({@code result(Duration)}, {@code Future.await}, {@code block(Duration)}) made inside the
+ * test's runtime follow this clock too, as does {@code result(Duration)} on one of its requests.
  *
  * <p>Thread-safe. One thread of its own (a daemon) fires what is due; {@link #close()} stops it.
  */
