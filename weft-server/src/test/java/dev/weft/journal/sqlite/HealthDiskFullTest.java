@@ -15,10 +15,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -39,26 +35,6 @@ final class HealthDiskFullTest {
     return s;
   }
 
-  /** {@code max_page_count} lowered to the file's size while {@link #full}: a write needing a page fails with SQLITE_FULL. */
-  static final class DiskFull implements WriteFaults {
-    volatile boolean full;
-
-    @Override
-    public void beforeTransaction(Connection conn) throws SQLException {
-      try (Statement st = conn.createStatement()) {
-        if (full) {
-          long pages;
-          try (ResultSet rs = st.executeQuery("PRAGMA page_count")) {
-            rs.next();
-            pages = rs.getLong(1);
-          }
-          st.execute("PRAGMA max_page_count = " + pages);
-        } else {
-          st.execute("PRAGMA max_page_count = 4294967294");
-        }
-      }
-    }
-  }
 
   @Test
   void health_journalCannotWrite_notReadyUntilItCanAgain() throws Exception {

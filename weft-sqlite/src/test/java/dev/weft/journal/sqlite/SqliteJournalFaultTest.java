@@ -11,9 +11,6 @@ import dev.weft.journal.RequestLog;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -37,29 +34,6 @@ final class SqliteJournalFaultTest {
     }
   }
 
-  /**
-   * A full disk, the real way SQLite sees one: {@code max_page_count} lowered to the file's size,
-   * so a write that needs a new page fails with {@code SQLITE_FULL}.
-   */
-  static final class DiskFull implements WriteFaults {
-    volatile boolean full;
-
-    @Override
-    public void beforeTransaction(Connection conn) throws SQLException {
-      try (Statement st = conn.createStatement()) {
-        if (full) {
-          long pages;
-          try (ResultSet rs = st.executeQuery("PRAGMA page_count")) {
-            rs.next();
-            pages = rs.getLong(1);
-          }
-          st.execute("PRAGMA max_page_count = " + pages);
-        } else {
-          st.execute("PRAGMA max_page_count = 4294967294");
-        }
-      }
-    }
-  }
 
   private static void call(RequestLog log, int i, Object output) {
     DurableId call = ROOT.child(i, 'c', "f");
