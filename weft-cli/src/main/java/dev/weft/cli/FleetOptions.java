@@ -87,26 +87,26 @@ final class FleetOptions {
    *
    * @throws CommandFailure (usage) naming the option to fix
    */
-  dev.weft.remote.WorkerNetwork workerNetwork(java.nio.file.Path tlsCert, java.nio.file.Path tlsKey, boolean insecure) {
+  dev.weft.remote.worker.WorkerNetwork workerNetwork(java.nio.file.Path tlsCert, java.nio.file.Path tlsKey, boolean insecure) {
     String bind = workerHost.strip();
     String advertise = workerAdvertise == null || workerAdvertise.isBlank() ? bind : workerAdvertise.strip();
     try {
       java.net.InetAddress address = java.net.InetAddress.getByName(bind);
       if (address.isLoopbackAddress()) {
-        return dev.weft.remote.WorkerNetwork.loopback(); // this machine only: plain HTTP, as outside a fleet
+        return dev.weft.remote.worker.WorkerNetwork.loopback(); // this machine only: plain HTTP, as outside a fleet
       }
       if (java.net.InetAddress.getByName(advertise).isAnyLocalAddress()) {
         throw CommandFailure.usage("--worker-host " + bind + " listens on every interface: give --worker-advertise "
             + "<host>, the address other nodes reach this node's workers at");
       }
       if (tlsCert != null) {
-        return dev.weft.remote.WorkerNetwork.tls(bind, advertise, tlsCert, tlsKey);
+        return dev.weft.remote.worker.WorkerNetwork.tls(bind, advertise, tlsCert, tlsKey);
       }
       if (!insecure) {
         throw CommandFailure.usage("refusing plain HTTP for workers on " + bind + ", beyond loopback: give --tls-cert "
             + "FILE --tls-key FILE (the workers serve HTTPS with them), or --insecure to allow plain HTTP");
       }
-      return dev.weft.remote.WorkerNetwork.insecure(bind, advertise);
+      return dev.weft.remote.worker.WorkerNetwork.insecure(bind, advertise);
     } catch (java.net.UnknownHostException e) {
       throw CommandFailure.usage("--worker-host/--worker-advertise: cannot resolve " + e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -28,7 +28,7 @@ final class FleetServer {
 
   /** Runs until the process is told to stop; returns the exit code (0) after the shutdown hook ran. */
   static int run(FleetOptions fleet, String url, String host, int port,
-      java.util.function.Consumer<WeftServer.Builder> secure, dev.weft.remote.WorkerNetwork workers, ServerCommand observed,
+      java.util.function.Consumer<WeftServer.Builder> secure, dev.weft.remote.worker.WorkerNetwork workers, ServerCommand observed,
       String token,
       Duration retention, Applications apps, ClassLoader loader, PrintWriter out, PrintWriter err)
       throws InterruptedException {

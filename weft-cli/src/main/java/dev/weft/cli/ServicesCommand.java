@@ -57,7 +57,7 @@ final class ServicesCommand implements Callable<Integer> {
       throw CommandFailure.failed("cannot use PostgreSQL at " + FleetOptions.redacted(db) + ": " + e.getMessage());
     }
     try {
-      return body.apply(dev.weft.fleet.FleetCompute.of(journal, dev.weft.remote.WorkerNetwork.loopback(),
+      return body.apply(dev.weft.fleet.FleetCompute.of(journal, dev.weft.remote.worker.WorkerNetwork.loopback(),
           Path.of(System.getProperty("java.io.tmpdir"), "weft-services-cli")));
     } finally {
       journal.close();

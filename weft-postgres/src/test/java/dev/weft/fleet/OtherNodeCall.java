@@ -3,7 +3,7 @@ package dev.weft.fleet;
 import dev.weft.journal.postgres.PostgresJournal;
 import dev.weft.remote.Remote;
 import dev.weft.remote.RemoteFn1;
-import dev.weft.remote.WorkerNetwork;
+import dev.weft.remote.worker.WorkerNetwork;
 import java.nio.file.Path;
 
 /**

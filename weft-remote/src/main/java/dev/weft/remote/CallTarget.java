@@ -1,6 +1,7 @@
 package dev.weft.remote;
 
 import dev.weft.engine.FunctionInfo;
+import dev.weft.remote.wire.Wire;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.time.Duration;

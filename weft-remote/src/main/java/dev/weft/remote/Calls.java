@@ -4,6 +4,8 @@ import dev.weft.FunctionException;
 import dev.weft.FunctionTimeoutException;
 import dev.weft.UsageException;
 import dev.weft.engine.FunctionInfo;
+import dev.weft.remote.wire.Http;
+import dev.weft.remote.wire.Wire;
 import dev.weft.transport.ErrorPayload;
 import dev.weft.transport.RemoteException;
 import java.io.IOException;

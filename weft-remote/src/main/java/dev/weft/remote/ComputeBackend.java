@@ -1,5 +1,6 @@
 package dev.weft.remote;
 
+import dev.weft.remote.local.LocalProcesses;
 import java.nio.file.Path;
 import java.util.Optional;
 

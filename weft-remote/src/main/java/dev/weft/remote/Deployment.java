@@ -2,6 +2,8 @@ package dev.weft.remote;
 
 import dev.weft.UsageException;
 import dev.weft.engine.FunctionInfo;
+import dev.weft.remote.wire.ServiceMethods;
+import dev.weft.remote.wire.Wire;
 import java.io.Serializable;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;

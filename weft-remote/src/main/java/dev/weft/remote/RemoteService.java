@@ -1,6 +1,7 @@
 package dev.weft.remote;
 
 import dev.weft.UsageException;
+import dev.weft.remote.wire.ServiceMethods;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;

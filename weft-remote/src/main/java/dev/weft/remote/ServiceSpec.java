@@ -48,8 +48,14 @@ public record ServiceSpec(
     return kind == Kind.FUNCTION ? "function " + callable : "class " + className;
   }
 
-  /** @throws IllegalArgumentException saying what a name may be */
-  static String checkName(String name) {
+  /**
+   * Checks a service name, for back ends that take one ({@code find}, {@code teardown}) before
+   * they look it up.
+   *
+   * @return {@code name}
+   * @throws IllegalArgumentException saying what a name may be
+   */
+  public static String checkName(String name) {
     Objects.requireNonNull(name, "name");
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("service name must be 1-63 lowercase letters, digits and '-', starting and"

@@ -1,5 +1,6 @@
 package dev.weft.remote;
 
+import dev.weft.remote.wire.Http;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.weft.remote.wire.Wire;
 import java.lang.reflect.Type;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,7 +63,7 @@ class AtMostOnceTest {
     String id = UUID.randomUUID().toString();
     var order = new Fixtures.RunOrder("same-id", 1500);
     CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(post(e, id, order, false), HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(10)).until(() -> inFlight(e) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Workers.inFlight(e) == 1);
     List<CompletableFuture<HttpResponse<String>>> resends = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       resends.add(CLIENT.sendAsync(post(e, id, order, i % 2 == 0), HttpResponse.BodyHandlers.ofString()));
@@ -75,7 +75,7 @@ class AtMostOnceTest {
       assertThat(r.get().statusCode()).isEqualTo(200);
       assertThat(r.get().body()).isEqualTo("value 1\n");
     }
-    assertThat(inFlight(e)).isZero();
+    assertThat(Workers.inFlight(e)).isZero();
 
     HttpResponse<String> later = CLIENT.send(post(e, id, order, true), HttpResponse.BodyHandlers.ofString());
     assertThat(later.body()).isEqualTo("value 1\n");
@@ -99,7 +99,7 @@ class AtMostOnceTest {
     String id = UUID.randomUUID().toString();
     var order = new Fixtures.RunOrder("cancelled", 60_000);
     var first = CLIENT.sendAsync(post(e, id, order, true), HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(10)).until(() -> inFlight(e) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Workers.inFlight(e) == 1);
     var resend = CLIENT.sendAsync(post(e, id, order, false), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> cancel = CLIENT.send(HttpRequest.newBuilder(e.uri().resolve(Wire.path(id)))
         .header("Authorization", "Bearer " + e.token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
@@ -164,11 +164,5 @@ class AtMostOnceTest {
   /** A streamed reply without the pings a worker writes on it after each silent second. */
   private static String withoutPings(String body) {
     return body.lines().filter(l -> !l.equals(Wire.PING)).map(l -> l + "\n").reduce("", String::concat);
-  }
-
-  private static int inFlight(Endpoint e) throws Exception {
-    HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(e.uri() + Wire.HEALTH))
-        .header("Authorization", "Bearer " + e.token()).build(), HttpResponse.BodyHandlers.ofString());
-    return ((Worker.Health) Wire.CODEC.decode(r.body(), Worker.Health.class)).inFlight();
   }
 }

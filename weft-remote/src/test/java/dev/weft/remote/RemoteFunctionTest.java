@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.weft.FunctionException;
 import dev.weft.FunctionTimeoutException;
 import dev.weft.UsageException;
-import java.net.URI;
+import dev.weft.remote.wire.Wire;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -215,7 +215,7 @@ class RemoteFunctionTest {
   void cancellingTheFutureCancelsTheCallOnTheWorker() {
     Path marker = scratch.resolve("cancelled");
     CompletableFuture<String> f = sleep.callAsync(new Fixtures.SleepOrder(20_000, marker.toString()));
-    await().atMost(Duration.ofSeconds(5)).until(() -> healthInFlight(sleep) > 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> Workers.inFlight(Workers.endpoint(sleep)) > 0);
     assertThat(f.cancel(true)).isTrue();
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(marker));
   }
@@ -260,12 +260,5 @@ class RemoteFunctionTest {
         .hasMessageContaining("initArgs are for classes");
     assertThatThrownBy(() -> Remote.fn(Fixtures::twice).name("Not_A_Label")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("DNS label");
-  }
-
-  private static int healthInFlight(RemoteFunction f) throws Exception {
-    Endpoint e = Workers.endpoint(f);
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(e.uri() + Wire.HEALTH))
-        .header("Authorization", "Bearer " + e.token()).build(), HttpResponse.BodyHandlers.ofString());
-    return ((Worker.Health) Wire.CODEC.decode(r.body(), Worker.Health.class)).inFlight();
   }
 }

@@ -136,22 +136,14 @@ class WorkerFailureTest {
       assertThat(caller.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
       // The call sleeps 60 s unless it is interrupted: about 2 s of pings and a 5 s grace stop it.
       await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(marker));
-      await().atMost(Duration.ofSeconds(5)).until(() -> healthInFlight(sleep) == 0);
+      await().atMost(Duration.ofSeconds(5)).until(() -> Workers.inFlight(Workers.endpoint(sleep)) == 0);
     } finally {
       caller.destroyForcibly();
       sleep.teardown();
     }
   }
 
-  private static int healthInFlight(RemoteFunction f) throws Exception {
-    Endpoint e = Workers.endpoint(f);
-    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create(e.uri() + Wire.HEALTH)).header("Authorization", "Bearer " + e.token()).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    return ((Worker.Health) Wire.CODEC.decode(r.body(), Worker.Health.class)).inFlight();
-  }
-
   private static void awaitInFlight(RemoteFunction f, int n) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> healthInFlight(f) >= n);
+    await().atMost(Duration.ofSeconds(10)).until(() -> Workers.inFlight(Workers.endpoint(f)) >= n);
   }
 }

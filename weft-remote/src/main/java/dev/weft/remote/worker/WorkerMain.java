@@ -1,5 +1,7 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
+import dev.weft.remote.ServiceSpec;
+import dev.weft.remote.wire.Wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -8,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The entry point of a worker process, as back ends start it: {@code java -cp <caller's class
- * path> dev.weft.remote.WorkerMain <spec.json> <replica> <endpoint.json> <ttl-ms> <event-loops>},
+ * path> dev.weft.remote.worker.WorkerMain <spec.json> <replica> <endpoint.json> <ttl-ms> <event-loops>},
  * with the token in the environment variable {@code WEFT_WORKER_TOKEN} and, off loopback, the
  * network in {@code WEFT_WORKER_BIND}, {@code WEFT_WORKER_TLS_CERT}/{@code WEFT_WORKER_TLS_KEY}
  * (HTTPS) or {@code WEFT_WORKER_INSECURE=true} (see {@link WorkerNetwork}). It loads what the spec

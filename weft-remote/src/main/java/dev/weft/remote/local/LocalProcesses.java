@@ -1,5 +1,14 @@
-package dev.weft.remote;
+package dev.weft.remote.local;
 
+import dev.weft.remote.Compute;
+import dev.weft.remote.ComputeBackend;
+import dev.weft.remote.DeployedService;
+import dev.weft.remote.DeploymentException;
+import dev.weft.remote.Endpoint;
+import dev.weft.remote.ServiceSpec;
+import dev.weft.remote.wire.Wire;
+import dev.weft.remote.worker.WorkerLauncher;
+import dev.weft.remote.worker.WorkerNetwork;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,9 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code <name>.json} (what runs and where; readable by the owner only, since it holds the
  * tokens), the spec the workers load, one endpoint file per replica written by the worker once
  * it listens, and one log file per replica. A file lock per name (plus an in-process lock) makes
- * deploy, recover and teardown of one name take turns across processes. Thread-safe.
+ * deploy, recover and teardown of one name take turns across processes. Thread-safe; the
+ * operations block as {@link ComputeBackend} says.
+ *
+ * <p>Not API: get it with {@link ComputeBackend#localProcesses()} (it is public only so that
+ * {@code ComputeBackend} can name it from its own package); may change between releases.
  */
-final class LocalProcesses implements ComputeBackend {
+public final class LocalProcesses implements ComputeBackend {
   private static final Map<Path, LocalProcesses> BY_DIR = new ConcurrentHashMap<>();
 
   record Replica(long pid, int port, String token) {}
@@ -42,7 +55,8 @@ final class LocalProcesses implements ComputeBackend {
     this.launcher = WorkerLauncher.of(dir, WorkerNetwork.loopback());
   }
 
-  static LocalProcesses standard() {
+  /** The back end of {@link ComputeBackend#localProcesses()}: its registry directory from the environment. */
+  public static LocalProcesses standard() {
     String configured = System.getenv("WEFT_SERVICES_DIR");
     if (configured == null || configured.isBlank()) {
       configured = System.getProperty("weft.services.dir");
@@ -53,12 +67,9 @@ final class LocalProcesses implements ComputeBackend {
     return at(dir);
   }
 
-  static LocalProcesses at(Path dir) {
+  /** The back end of {@link ComputeBackend#localProcesses(Path)}: one per directory in this process. */
+  public static LocalProcesses at(Path dir) {
     return BY_DIR.computeIfAbsent(dir.toAbsolutePath().normalize(), LocalProcesses::new);
-  }
-
-  Path directory() {
-    return dir;
   }
 
   // ---- the four operations ----

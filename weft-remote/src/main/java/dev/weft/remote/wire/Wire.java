@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.wire;
 
 import dev.weft.transport.JsonCodec;
 import java.lang.reflect.ParameterizedType;
@@ -24,36 +24,42 @@ import java.util.stream.Stream;
  * kept outcome, either way as the outcome line alone. {@code DELETE /v1/calls/{callId}} cancels
  * a call; {@code GET /v1/health} and {@code POST /v1/shutdown} are what they say. Every request
  * carries {@code Authorization: Bearer <token>}.
+ *
+ * <p>Constants and stateless functions only, safe from any thread. Not API: may change between releases.
  */
-final class Wire {
-  static final String CALLS = "/v1/calls/";
-  static final String HEALTH = "/v1/health";
-  static final String SHUTDOWN = "/v1/shutdown";
-  static final String CALL_ID = "Weft-Call-Id";
-  static final String TIMEOUT = "Weft-Timeout-Ms";
-  static final String LOGS = "Weft-Logs";
-  static final String LOG = "log ";
-  static final String VALUE = "value ";
-  static final String ERROR = "error ";
+public final class Wire {
+  public static final String CALLS = "/v1/calls/";
+  public static final String HEALTH = "/v1/health";
+  public static final String SHUTDOWN = "/v1/shutdown";
+  public static final String CALL_ID = "Weft-Call-Id";
+  public static final String TIMEOUT = "Weft-Timeout-Ms";
+  public static final String LOGS = "Weft-Logs";
+  public static final String LOG = "log ";
+  public static final String VALUE = "value ";
+  public static final String ERROR = "error ";
   /** One item of a streamed result, as JSON of the stream's element type. */
-  static final String ITEM = "item ";
+  public static final String ITEM = "item ";
   /** A line a worker writes on a silent reply to learn whether its caller is still there; callers skip it. */
-  static final String PING = "ping";
-  static final String TOKEN_ENV = "WEFT_WORKER_TOKEN";
-  static final JsonCodec CODEC = JsonCodec.standard();
+  public static final String PING = "ping";
+  /** The environment variable a worker process reads its bearer token from. */
+  public static final String TOKEN_ENV = "WEFT_WORKER_TOKEN";
+  /** How both sides write and read arguments, values, outcomes and the back ends' records. */
+  public static final JsonCodec CODEC = JsonCodec.standard();
 
   private Wire() {}
 
-  static String path(String callable) {
+  /** The path of a call to {@code callable} (or, for {@code DELETE}, of the call with that id). */
+  public static String path(String callable) {
     return CALLS + URLEncoder.encode(callable, StandardCharsets.UTF_8);
   }
 
-  static String callable(String pathTail) {
+  /** What {@link #path} encoded, from the part of the path after {@link #CALLS}. */
+  public static String callable(String pathTail) {
     return URLDecoder.decode(pathTail, StandardCharsets.UTF_8);
   }
 
   /** The declared type of what a method's calls produce: its return type, or what a returned stage completes with. */
-  static Type outputType(java.lang.reflect.Method method) {
+  public static Type outputType(java.lang.reflect.Method method) {
     Type t = method.getGenericReturnType();
     if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
       return t instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
@@ -65,7 +71,7 @@ final class Wire {
    * The element type of a method whose calls stream their result (it returns a {@link Stream}),
    * or empty for one that returns a whole value.
    */
-  static Optional<Type> streamedItems(java.lang.reflect.Method method) {
+  public static Optional<Type> streamedItems(java.lang.reflect.Method method) {
     if (!Stream.class.isAssignableFrom(method.getReturnType())) {
       return Optional.empty();
     }
@@ -73,11 +79,13 @@ final class Wire {
     return Optional.of(t instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class);
   }
 
-  static boolean isVoid(Type t) {
+  /** Whether a call of that declared output type has no value (its outcome line carries {@code null}). */
+  public static boolean isVoid(Type t) {
     return t == void.class || t == Void.class;
   }
 
-  static Class<?> primitive(String name) {
+  /** The primitive class of a keyword such as {@code int} (as a {@code ServiceSpec} names it), or null for any other name. */
+  public static Class<?> primitive(String name) {
     return switch (name) {
       case "int" -> int.class;
       case "long" -> long.class;

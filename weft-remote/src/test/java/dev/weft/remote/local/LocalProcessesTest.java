@@ -1,7 +1,12 @@
-package dev.weft.remote;
+package dev.weft.remote.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.remote.ComputeBackend;
+import dev.weft.remote.Fixtures;
+import dev.weft.remote.Remote;
+import dev.weft.remote.RemoteService;
+import dev.weft.remote.wire.Wire;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,15 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 final class LocalProcessesTest {
   @TempDir Path registry;
 
-  @Test
-  void absoluteClassPath_makesEveryEntryAbsolute_keepingWildcardsAndTheEmptyEntry() {
-    Path base = Path.of("/srv/app");
-    String cp = String.join(File.pathSeparator, "lib/a.jar", "classes", "", "/opt/x.jar", "deps/*", "../up/b.jar");
-
-    assertThat(WorkerLauncher.absoluteClassPath(cp, base).split(File.pathSeparator)).containsExactly(
-        "/srv/app/lib/a.jar", "/srv/app/classes", "/srv/app", "/opt/x.jar", "/srv/app/deps/*", "/srv/up/b.jar");
-  }
-
   /** Regression: a caller started with a relative class path registered it as it was. */
   @Test
   void deploy_fromARelativeClassPath_registersAbsoluteEntries() throws Exception {
@@ -40,6 +36,7 @@ final class LocalProcessesTest {
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as(out).isZero();
+    ComputeBackend local = ComputeBackend.localProcesses(registry);
     try {
       LocalProcesses.Registration reg = (LocalProcesses.Registration) Wire.CODEC.decode(
           Files.readString(registry.resolve("relative.json")), LocalProcesses.Registration.class);
@@ -52,34 +49,10 @@ final class LocalProcessesTest {
       });
       // and this process, whose working directory differs, can call the service it finds
       RemoteService<Fixtures.CounterService> found = Remote.cls(Fixtures.CounterService.class, "relative")
-          .backend(Workers.at(registry)).getIfExists(true).to();
+          .backend(local).getIfExists(true).to();
       assertThat(found.proxy(Fixtures.Counter.class).greet("parent")).isEqualTo("hi, parent");
     } finally {
-      Remote.cls(Fixtures.CounterService.class, "relative").backend(Workers.at(registry)).getIfExists(true).to().teardown();
+      Remote.cls(Fixtures.CounterService.class, "relative").backend(local).getIfExists(true).to().teardown();
     }
-  }
-
-  @Test
-  void loadedFrom_aClassOfAUrlLoader_namesItsJars_andNothingForTheClassPath() throws Exception {
-    Path jar = Files.createFile(registry.resolve("app.jar"));
-    try (java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {jar.toUri().toURL()},
-        LocalProcessesTest.class.getClassLoader())) {
-      // A proxy class is defined by the loader given, so it stands in for an application's class.
-      Class<?> type = java.lang.reflect.Proxy.newProxyInstance(loader, new Class<?>[] {Runnable.class}, (p, m, a) -> null)
-          .getClass();
-
-      assertThat(Deployment.loadedFrom(type)).containsExactly(jar);
-      assertThat(Deployment.loadedFrom(LocalProcessesTest.class)).isEmpty();
-    }
-  }
-
-  @Test
-  void tail_fromAnOffset_quotesOnlyWhatFollows() throws Exception {
-    Path log = registry.resolve("x-0.log");
-    Files.writeString(log, "an earlier run\n");
-    long from = Files.size(log);
-    Files.writeString(log, "this run\n", java.nio.file.StandardOpenOption.APPEND);
-
-    assertThat(WorkerLauncher.tail(log, from)).isEqualTo("this run");
   }
 }

@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -9,6 +9,10 @@ import dev.weft.engine.Engine;
 import dev.weft.engine.EngineConfig;
 import dev.weft.engine.FunctionInfo;
 import dev.weft.journal.InMemoryJournal;
+import dev.weft.remote.ServiceSpec;
+import dev.weft.remote.ServiceUnavailableException;
+import dev.weft.remote.wire.ServiceMethods;
+import dev.weft.remote.wire.Wire;
 import dev.weft.transport.ErrorPayload;
 import dev.weft.transport.TransportException;
 import java.io.IOException;

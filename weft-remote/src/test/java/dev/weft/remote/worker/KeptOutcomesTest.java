@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

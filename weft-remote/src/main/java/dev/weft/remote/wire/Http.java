@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.wire;
 
 import dev.weft.transport.Tls;
 import java.net.URI;
@@ -11,9 +11,12 @@ import javax.net.ssl.SSLContext;
 /**
  * The HTTP clients this process talks to workers with (HTTP/1.1; each pools connections): one for
  * plain HTTP, and, made on first use, one for HTTPS workers trusting {@link #tlsContext()}.
+ * Control requests (cancel, health, shutdown) go over them; calls go over the callers' socket
+ * client, which trusts workers through {@link #tlsContext()} too. Thread-safe, as the JDK's
+ * clients are. Not API: may change between releases.
  */
-final class Http {
-  static final HttpClient CLIENT = HttpClient.newBuilder()
+public final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
@@ -21,7 +24,7 @@ final class Http {
   private Http() {}
 
   /** The client for a worker at {@code uri}. */
-  static HttpClient client(URI uri) {
+  public static HttpClient client(URI uri) {
     return "https".equals(uri.getScheme()) ? Secure.CLIENT : CLIENT;
   }
 
@@ -31,12 +34,12 @@ final class Http {
    *
    * @throws IllegalArgumentException if the named file is missing or holds no certificate
    */
-  static SSLContext tlsContext() {
+  public static SSLContext tlsContext() {
     return Trust.CONTEXT;
   }
 
   /** What to say when a worker's certificate is refused: what to fix, since trying again cannot help. */
-  static String handshakeFailed(String authority, javax.net.ssl.SSLHandshakeException e) {
+  public static String handshakeFailed(String authority, javax.net.ssl.SSLHandshakeException e) {
     String why = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ").strip();
     return "the TLS handshake with the worker at " + authority + " failed (" + why + "): this process must trust the"
         + " workers' certificate (the PEM certificate or its CA in $WEFT_TLS_CA, or -Dweft.tls.ca=FILE), and the"

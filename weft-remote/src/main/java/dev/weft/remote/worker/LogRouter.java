@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
 import java.io.OutputStream;
 import java.io.PrintStream;

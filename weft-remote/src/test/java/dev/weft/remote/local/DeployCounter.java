@@ -1,5 +1,8 @@
-package dev.weft.remote;
+package dev.weft.remote.local;
 
+import dev.weft.remote.ComputeBackend;
+import dev.weft.remote.Fixtures;
+import dev.weft.remote.Remote;
 import java.nio.file.Path;
 
 /**

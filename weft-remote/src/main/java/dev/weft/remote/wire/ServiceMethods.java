@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.wire;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
@@ -18,8 +18,10 @@ import java.util.TreeSet;
  * lifecycle, which belongs to its worker, not to callers. An interface's default method is
  * callable only if the class overrides it. Both sides use this one rule: the worker builds its
  * table from it, and a proxy refuses a method outside it before sending anything.
+ *
+ * <p>Stateless, safe from any thread. Not API: may change between releases.
  */
-final class ServiceMethods {
+public final class ServiceMethods {
   private static final List<String> LIFECYCLE_ANNOTATIONS = List.of("PostConstruct", "PreDestroy");
 
   private ServiceMethods() {}
@@ -30,7 +32,7 @@ final class ServiceMethods {
    *
    * @throws IllegalStateException if two callable methods share a name and a parameter count
    */
-  static List<Method> of(Class<?> type) {
+  public static List<Method> of(Class<?> type) {
     Map<String, Method> bySignature = new LinkedHashMap<>();
     Map<String, Method> byKey = new LinkedHashMap<>();
     for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -54,7 +56,7 @@ final class ServiceMethods {
   }
 
   /** The names of {@code type}'s callable methods, sorted, for messages. */
-  static TreeSet<String> names(Class<?> type) {
+  public static TreeSet<String> names(Class<?> type) {
     TreeSet<String> out = new TreeSet<>();
     for (Method m : of(type)) {
       out.add(m.getName());

@@ -1,6 +1,7 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
 import dev.weft.Future;
+import dev.weft.remote.wire.Wire;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;

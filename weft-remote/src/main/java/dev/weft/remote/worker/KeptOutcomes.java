@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
 import java.time.Duration;
 import java.util.Iterator;

@@ -1,5 +1,12 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
+import dev.weft.remote.Compute;
+import dev.weft.remote.ComputeBackend;
+import dev.weft.remote.DeploymentException;
+import dev.weft.remote.Endpoint;
+import dev.weft.remote.ServiceSpec;
+import dev.weft.remote.wire.Http;
+import dev.weft.remote.wire.Wire;
 import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -259,8 +266,13 @@ public final class WorkerLauncher {
     return dir.resolve(name + "-" + replica + ".log");
   }
 
-  /** Deletes the spec file of service {@code name} and the endpoint files of its replicas (not their logs). */
-  void deleteFiles(String name, int replicas) throws IOException {
+  /**
+   * Deletes the spec file of service {@code name} and the endpoint files of its replicas (not their
+   * logs), once its workers are stopped.
+   *
+   * @throws IOException if one exists and cannot be deleted
+   */
+  public void deleteFiles(String name, int replicas) throws IOException {
     Files.deleteIfExists(dir.resolve(name + ".spec.json"));
     for (int i = 0; i < replicas; i++) {
       Files.deleteIfExists(dir.resolve(name + "-" + i + ".endpoint.json"));

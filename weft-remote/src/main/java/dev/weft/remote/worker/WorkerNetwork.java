@@ -1,4 +1,4 @@
-package dev.weft.remote;
+package dev.weft.remote.worker;
 
 import dev.weft.transport.Tls;
 import java.net.InetAddress;
