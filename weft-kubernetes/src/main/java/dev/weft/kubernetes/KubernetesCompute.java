@@ -1,0 +1,698 @@
+package dev.weft.kubernetes;
+
+import dev.weft.remote.Compute;
+import dev.weft.remote.ComputeBackend;
+import dev.weft.remote.DeployedService;
+import dev.weft.remote.DeploymentException;
+import dev.weft.remote.Endpoint;
+import dev.weft.remote.ServiceSpec;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.apps.DeploymentList;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Remote services on Kubernetes: a {@link ComputeBackend} that makes each service a Deployment of
+ * worker pods, a Service and a Secret in one namespace, so that any process with access to the
+ * namespace finds, calls and tears down what another deployed.
+ *
+ * <pre>{@code
+ * ComputeBackend kube = KubernetesCompute.builder().image("registry.example.com/orders:1.4").build();
+ * RemoteFn1<Integer, Integer> twice = Remote.fn(Numbers::twice).backend(kube).to(Compute.builder().cpus("0.5").build());
+ * }</pre>
+ *
+ * <p>{@link #deploy} creates the Deployment ({@link Compute#replicas()} pods of the compute's image,
+ * or this back end's, requesting its CPUs and memory, with its memory and GPUs ({@code
+ * nvidia.com/gpu}) as limits), then the Secret holding a fresh worker token and the spec, then the
+ * Service, and returns once every pod is ready and its worker answers its health check with the
+ * token. Two processes deploying one name at once both create the Deployment; the API server
+ * accepts one and refuses the other (409 Conflict), which then waits for the winner's pods and
+ * uses them. Calls go straight to the pods (pod IP and the worker's container port), so the
+ * calling process must run inside the cluster's pod network.
+ *
+ * <p>{@link #find} selects by the service's labels; {@link #recover} waits for the Deployment to
+ * replace a pod that stopped answering (a new pod, with another address and process); {@link
+ * #teardown} deletes the Deployment, Service and Secret. A service deployed with an {@link
+ * Compute#inactivityTtl()} carries it as an annotation; {@link #reapIdle()} tears down those whose
+ * workers have all been idle that long, and runs every {@link Builder#reapEvery reapEvery} in any
+ * process that deployed such a service here.
+ *
+ * <p>Thread-safe. Every operation blocks: on the API server (the client's request timeout), on
+ * workers' health checks (a few seconds each), and (deploy, recover) on pods becoming ready within
+ * {@link Compute#launchTimeout()} (recover: the launch timeout the service was deployed with). An
+ * interrupt ends a wait with a {@link DeploymentException}. Failures of the API server are
+ * {@link DeploymentException}s naming what was being done and the server's answer.
+ */
+public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
+  /** Where Jib puts an application's classes and dependencies in the images it makes. */
+  public static final String JIB_CLASS_PATH = "/app/resources:/app/classes:/app/libs/*";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+  private static final Set<String> CANNOT_START = Set.of("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
+      "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+  private static final Duration FIRST_PAUSE = Duration.ofMillis(20);
+  private static final Duration LONGEST_PAUSE = Duration.ofMillis(500);
+
+  private final KubernetesClient client;
+  private final boolean ownsClient;
+  private final String namespace;
+  private final Optional<String> image;
+  private final String java;
+  private final String classPath;
+  private final Duration reapEvery;
+  private final Object reaperLock = new Object();
+  private ScheduledExecutorService reaper;
+
+  private KubernetesCompute(Builder b) {
+    this.ownsClient = b.client == null;
+    this.client = b.client != null ? b.client : new KubernetesClientBuilder().build();
+    this.namespace = b.namespace != null ? b.namespace : Objects.requireNonNullElse(client.getNamespace(), "default");
+    this.image = Optional.ofNullable(b.image);
+    this.java = b.java;
+    this.classPath = b.classPath;
+    this.reapEvery = b.reapEvery;
+  }
+
+  /**
+   * The back end on the cluster and namespace of the usual configuration: inside a pod its service
+   * account, else {@code $KUBECONFIG} or {@code ~/.kube/config} (its current context's namespace,
+   * else {@code default}). Services need {@link Compute#image(String)} set.
+   */
+  public static KubernetesCompute create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The namespace its services live in. */
+  public String namespace() {
+    return namespace;
+  }
+
+  // ---- the four operations ----
+
+  @Override
+  public DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(compute, "compute");
+    String name = spec.name();
+    if (!DNS_1035.matcher(name).matches()) {
+      throw new DeploymentException("service name '" + name + "' cannot name a Kubernetes Service, which must start"
+          + " with a letter; deploy under a name such as 's-" + name + "'");
+    }
+    Manifests.Image container = new Manifests.Image(compute.image().or(() -> image).orElseThrow(
+        () -> new DeploymentException("service '" + name + "' has no image to run on Kubernetes: set Compute.image(...)"
+            + " or KubernetesCompute.builder().image(...) to an image holding your application's classes")), java, classPath);
+    long deadline = System.nanoTime() + compute.launchTimeout().toNanos();
+    Deployment existing = api("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
+    if (existing != null) {
+      requireOurs(existing);
+      if (reuseExisting) {
+        requireSameTarget(existing, spec);
+        return awaitReady(name, deadline, compute.launchTimeout());
+      }
+      delete(name);
+    }
+    if (compute.inactivityTtl().isPresent()) {
+      startReaper();
+    }
+    String instance = HexFormat.of().formatHex(bytes(5));
+    String token = HexFormat.of().formatHex(bytes(24));
+    Deployment made;
+    try {
+      made = deployments().resource(Manifests.deployment(spec, compute, container, instance)).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw failed("create the Deployment of service '" + name + "'", e);
+      }
+      // Another process created it first: use that one, if it runs the same.
+      Deployment theirs = api("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
+      if (theirs == null) {
+        throw new DeploymentException("service '" + name + "' was deployed and torn down by others while this process"
+            + " deployed it; deploy it again");
+      }
+      requireOurs(theirs);
+      requireSameTarget(theirs, spec);
+      return awaitReady(name, deadline, compute.launchTimeout());
+    }
+    try {
+      // Created or replaced: one left by a deployment that stopped halfway is of no use.
+      api("create the Secret of service '" + name + "'",
+          () -> client.secrets().inNamespace(namespace).resource(Manifests.secret(spec, token, made))
+              .createOr(NonDeletingOperation::update));
+      api("create the Service of service '" + name + "'",
+          () -> client.services().inNamespace(namespace).resource(Manifests.service(spec, made))
+              .createOr(NonDeletingOperation::update));
+      return awaitReady(name, deadline, compute.launchTimeout());
+    } catch (RuntimeException e) {
+      try {
+        delete(name); // what this call made, so that a failed deployment leaves nothing behind
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** {@inheritDoc} The workers run from the image: {@code classPath} must be in it already, so it is not used. */
+  @Override
+  public DeployedService deploy(ServiceSpec spec, Compute compute, boolean reuseExisting, List<Path> classPath) {
+    return deploy(spec, compute, reuseExisting);
+  }
+
+  @Override
+  public Optional<DeployedService> find(String name) {
+    Objects.requireNonNull(name, "name");
+    Optional<Running> running = running(name);
+    if (running.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Endpoint> live = live(running.get());
+    return live.isEmpty() ? Optional.empty() : Optional.of(running.get().service(live));
+  }
+
+  @Override
+  public Endpoint recover(DeployedService service, int replica) {
+    String name = service.name();
+    Endpoint failed = service.replicas().get(replica);
+    Set<URI> taken = service.replicas().stream().filter(e -> e.replica() != replica).map(Endpoint::uri)
+        .collect(Collectors.toSet());
+    Running first = running(name).orElseThrow(() -> tornDown(name));
+    long deadline = System.nanoTime() + first.launchTimeout().toNanos();
+    Duration pause = FIRST_PAUSE;
+    while (true) {
+      Running now = running(name).orElseThrow(() -> tornDown(name));
+      List<Endpoint> live = live(now);
+      for (Endpoint e : live) {
+        if (e.uri().equals(failed.uri()) && e.token().equals(failed.token()) && e.pid() == failed.pid()) {
+          return failed; // it answers again: the same worker still serves the replica
+        }
+      }
+      // Wait for a pod no other replica uses (the Deployment's replacement); at the deadline take any.
+      Optional<Endpoint> fresh = live.stream().filter(e -> !taken.contains(e.uri())).findFirst();
+      if (fresh.isEmpty() && System.nanoTime() > deadline && !live.isEmpty()) {
+        fresh = Optional.of(live.get(0));
+      }
+      if (fresh.isPresent()) {
+        Endpoint e = fresh.get();
+        return new Endpoint(e.uri(), e.token(), replica, e.pid());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DeploymentException("no pod of service '" + name + "' became ready to replace replica " + replica
+            + " within its launch timeout of " + now.launchTimeout() + ": " + describe(now.pods()));
+      }
+      pause = pause(pause, name);
+    }
+  }
+
+  @Override
+  public List<DeployedService> list() {
+    List<Deployment> all = api("list the Deployments in namespace " + namespace,
+        () -> deployments().withLabel(Manifests.MANAGED_BY, Manifests.WEFT).list().getItems());
+    List<DeployedService> running = new ArrayList<>();
+    for (Deployment d : all.stream().sorted(Comparator.comparing(d -> d.getMetadata().getName())).toList()) {
+      find(d.getMetadata().getName()).ifPresent(running::add);
+    }
+    return running;
+  }
+
+  @Override
+  public void teardown(String name) {
+    Objects.requireNonNull(name, "name");
+    delete(name);
+  }
+
+  /**
+   * Tears down every service of this namespace deployed with an {@link Compute#inactivityTtl()}
+   * whose workers have all gone that long without a call, and returns their names. A service
+   * none of whose workers answers is left alone (it may be starting). Any process may run it, as
+   * often as it likes (a {@code CronJob}, say); the back end runs it itself every {@link
+   * Builder#reapEvery} once it has deployed a service with a TTL.
+   */
+  public List<String> reapIdle() {
+    List<Deployment> all = api("list the Deployments in namespace " + namespace,
+        () -> deployments().withLabel(Manifests.MANAGED_BY, Manifests.WEFT).list().getItems());
+    List<String> reaped = new ArrayList<>();
+    for (Deployment d : all) {
+      Optional<Duration> ttl = Manifests.duration(d, Manifests.TTL_ANNOTATION);
+      if (ttl.isEmpty()) {
+        continue;
+      }
+      String name = d.getMetadata().getName();
+      Optional<Running> running = running(name);
+      if (running.isEmpty() || starting(running.get())) {
+        continue;
+      }
+      List<Optional<WorkerHealth.Health>> health = parallel(running.get().endpoints(), WorkerHealth::of);
+      boolean idle = !health.isEmpty() && health.stream().allMatch(
+          h -> h.isPresent() && h.get().inFlight() == 0 && h.get().idleMs() >= ttl.get().toMillis());
+      if (idle) {
+        delete(name);
+        reaped.add(name);
+      }
+    }
+    return reaped;
+  }
+
+  /**
+   * Whether the service may still be starting: a deploy waits for it until its launch timeout, and
+   * its workers count their idle time from their start, so one slower to start than its TTL would
+   * otherwise be reaped before its deploy returns.
+   */
+  private static boolean starting(Running r) {
+    String created = r.deployment().getMetadata().getCreationTimestamp();
+    if (created == null) {
+      return false;
+    }
+    try {
+      return Instant.now().isBefore(Instant.parse(created).plus(r.launchTimeout()));
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  /** Stops the reaper, and closes the client if this back end made it. Services keep running. */
+  @Override
+  public void close() {
+    synchronized (reaperLock) {
+      if (reaper != null) {
+        reaper.shutdownNow();
+        reaper = null;
+      }
+    }
+    if (ownsClient) {
+      client.close();
+    }
+  }
+
+  // ---- what runs ----
+
+  /** A service's Deployment as read now: its pods (not those shutting down) and its Secret's token and spec. */
+  private record Running(String name, Deployment deployment, List<Pod> pods, Optional<String> token,
+      Optional<ServiceSpec> spec, String logHint) {
+    int wanted() {
+      Integer r = deployment.getSpec().getReplicas();
+      return r == null ? 1 : r;
+    }
+
+    Duration launchTimeout() {
+      return Manifests.duration(deployment, Manifests.LAUNCH_TIMEOUT_ANNOTATION).orElse(Duration.ofSeconds(60));
+    }
+
+    /** An endpoint for each ready pod with an address, by pod name; pid unknown until asked. */
+    List<Endpoint> endpoints() {
+      if (token.isEmpty()) {
+        return List.of();
+      }
+      List<Endpoint> out = new ArrayList<>();
+      for (Pod p : pods) {
+        if (ready(p)) {
+          out.add(new Endpoint(uri(p), token.get(), out.size(), -1));
+        }
+      }
+      return out;
+    }
+
+    DeployedService service(List<Endpoint> live) {
+      return new DeployedService(spec.orElseThrow(), live, logHint);
+    }
+  }
+
+  private Optional<Running> running(String name) {
+    Deployment d = api("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
+    if (d == null || !Manifests.managedByWeft(d)) {
+      return Optional.empty();
+    }
+    Map<String, String> selector = d.getSpec().getSelector().getMatchLabels();
+    List<Pod> pods = api("list the pods of service '" + name + "'",
+        () -> client.pods().inNamespace(namespace).withLabels(selector).list().getItems()).stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+    Secret secret = api("read the Secret of service '" + name + "'",
+        () -> client.secrets().inNamespace(namespace).withName(name).get());
+    Optional<String> token = Optional.ofNullable(secret).flatMap(s -> Manifests.secretValue(s, Manifests.TOKEN_KEY));
+    Optional<ServiceSpec> spec = Optional.ofNullable(secret).flatMap(s -> Manifests.secretValue(s, Manifests.SPEC_KEY))
+        .map(Manifests::spec);
+    return Optional.of(new Running(name, d, pods, token, spec,
+        "kubectl logs -n " + namespace + " -l " + Manifests.SERVICE + "=" + name + " --prefix"));
+  }
+
+  /** The ready pods whose workers answer with the token, with their process ids, numbered from 0. */
+  private static List<Endpoint> live(Running r) {
+    if (r.spec().isEmpty()) {
+      return List.of();
+    }
+    List<Endpoint> candidates = r.endpoints();
+    List<Optional<WorkerHealth.Health>> health = parallel(candidates, WorkerHealth::of);
+    List<Endpoint> live = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      if (health.get(i).isPresent()) {
+        Endpoint e = candidates.get(i);
+        live.add(new Endpoint(e.uri(), e.token(), live.size(), health.get(i).get().pid()));
+      }
+    }
+    return live;
+  }
+
+  /** Waits until the Deployment's pods are all ready and answer, or one cannot start, or the deadline. */
+  private DeployedService awaitReady(String name, long deadline, Duration timeout) {
+    Duration pause = FIRST_PAUSE;
+    while (true) {
+      Running r = running(name).orElseThrow(() -> new DeploymentException("service '" + name
+          + "' was torn down while it started"));
+      Optional<String> cannot = cannotStart(r.pods());
+      if (cannot.isPresent()) {
+        throw new DeploymentException("service '" + name + "' cannot start on Kubernetes: " + cannot.get());
+      }
+      List<Endpoint> live = live(r);
+      if (live.size() >= r.wanted()) {
+        return r.service(live);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new DeploymentException("service '" + name + "' was not ready within its launch timeout of " + timeout
+            + " (Compute.launchTimeout): " + live.size() + " of " + r.wanted() + " workers answer; " + describe(r.pods()));
+      }
+      pause = pause(pause, name);
+    }
+  }
+
+  /** Why a pod's worker will not come up by waiting, if the kubelet says so. */
+  private static Optional<String> cannotStart(List<Pod> pods) {
+    for (Pod p : pods) {
+      for (ContainerStatus c : containerStatuses(p)) {
+        ContainerStateWaiting waiting = c.getState() == null ? null : c.getState().getWaiting();
+        if (waiting != null && CANNOT_START.contains(waiting.getReason())) {
+          StringBuilder why = new StringBuilder("pod " + p.getMetadata().getName() + " is " + waiting.getReason());
+          if (waiting.getMessage() != null) {
+            why.append(" (").append(waiting.getMessage()).append(')');
+          }
+          ContainerStateTerminated last = c.getLastState() == null ? null : c.getLastState().getTerminated();
+          if (last != null) {
+            why.append("; its worker exited with status ").append(last.getExitCode());
+            if (last.getMessage() != null && !last.getMessage().isBlank()) {
+              why.append(", its output ends:\n").append(last.getMessage().strip());
+            }
+          }
+          return Optional.of(why.toString());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Each pod's phase and what keeps it from being ready, for a timeout's message. */
+  private static String describe(List<Pod> pods) {
+    if (pods.isEmpty()) {
+      return "no pod exists yet (kubectl describe deployment shows why: a quota, an admission webhook)";
+    }
+    List<String> parts = new ArrayList<>();
+    for (Pod p : pods) {
+      StringBuilder s = new StringBuilder("pod " + p.getMetadata().getName() + " "
+          + (p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase()));
+      if (p.getStatus() != null && p.getStatus().getConditions() != null) {
+        for (PodCondition c : p.getStatus().getConditions()) {
+          if ("False".equals(c.getStatus()) && c.getReason() != null) {
+            s.append(", ").append(c.getType()).append(": ").append(c.getReason())
+                .append(c.getMessage() != null ? " (" + c.getMessage() + ")" : "");
+          }
+        }
+      }
+      for (ContainerStatus c : containerStatuses(p)) {
+        if (c.getState() != null && c.getState().getWaiting() != null) {
+          s.append(", waiting: ").append(c.getState().getWaiting().getReason());
+        }
+      }
+      parts.add(s.toString());
+    }
+    return String.join("; ", parts);
+  }
+
+  private static List<ContainerStatus> containerStatuses(Pod p) {
+    return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? List.of()
+        : p.getStatus().getContainerStatuses();
+  }
+
+  static boolean ready(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getPodIP() == null || p.getStatus().getConditions() == null) {
+      return false;
+    }
+    return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Pod IP and the worker's port (the container's, unless the pod's annotation says otherwise). */
+  static URI uri(Pod p) {
+    String ip = p.getStatus().getPodIP();
+    String host = ip.contains(":") ? "[" + ip + "]" : ip;
+    String port = Manifests.annotation(p, Manifests.PORT_ANNOTATION);
+    return URI.create("http://" + host + ":" + (port != null ? port : Integer.toString(Manifests.WORKER_PORT)));
+  }
+
+  // ---- changing things ----
+
+  /**
+   * Deletes the service's Service, Secret and Deployment, those of them Weft made. The Deployment
+   * goes last: while it exists, the name is taken, so a deploy of it never meets a half-deleted service.
+   */
+  private void delete(String name) {
+    deleteIfOurs("Service", name, client.services().inNamespace(namespace).withName(name));
+    deleteIfOurs("Secret", name, client.secrets().inNamespace(namespace).withName(name));
+    deleteIfOurs("Deployment", name, deployments().withName(name));
+  }
+
+  private void deleteIfOurs(String kind, String name, Resource<? extends HasMetadata> resource) {
+    api("delete the " + kind + " of service '" + name + "'", () -> {
+      HasMetadata o = resource.get();
+      if (Manifests.managedByWeft(o)) {
+        resource.delete();
+      }
+      return null;
+    });
+  }
+
+  private void startReaper() {
+    synchronized (reaperLock) {
+      if (reaper != null) {
+        return;
+      }
+      reaper = Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("weft-kube-reaper").factory());
+      reaper.scheduleWithFixedDelay(() -> {
+        try {
+          reapIdle();
+        } catch (RuntimeException e) {
+          // the API server may be away for a while: the next round tries again
+          System.getLogger(KubernetesCompute.class.getName()).log(System.Logger.Level.WARNING,
+              "reaping idle services in namespace " + namespace + " failed: " + e.getMessage());
+        }
+      }, reapEvery.toMillis(), reapEvery.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  // ---- helpers ----
+
+  private NonNamespaceOperation<Deployment, DeploymentList, RollableScalableResource<Deployment>> deployments() {
+    return client.apps().deployments().inNamespace(namespace);
+  }
+
+  private static void requireOurs(Deployment d) {
+    if (!Manifests.managedByWeft(d)) {
+      throw new DeploymentException("a Deployment named '" + d.getMetadata().getName() + "' exists in namespace "
+          + d.getMetadata().getNamespace() + " and was not made by Weft (no label " + Manifests.MANAGED_BY + "="
+          + Manifests.WEFT + "); deploy under another name");
+    }
+  }
+
+  private static void requireSameTarget(Deployment d, ServiceSpec spec) {
+    String target = Manifests.annotation(d, Manifests.TARGET_ANNOTATION);
+    String className = Manifests.annotation(d, Manifests.CLASS_ANNOTATION);
+    if (!spec.target().equals(target) || !spec.className().equals(className)) {
+      throw new DeploymentException("service '" + spec.name() + "' is running " + target + ", not " + spec.target()
+          + "; tear it down first, or deploy under another name");
+    }
+  }
+
+  private static DeploymentException tornDown(String name) {
+    return new DeploymentException("service '" + name + "' was torn down (its Deployment is gone); deploy it again");
+  }
+
+  private static Duration pause(Duration pause, String name) {
+    try {
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeploymentException("interrupted while waiting for the pods of service '" + name + "'", e);
+    }
+    Duration next = pause.multipliedBy(2);
+    return next.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : next;
+  }
+
+  /** {@code f} of each item, side by side on virtual threads (health checks of several pods). */
+  private static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) {
+    if (items.size() <= 1) {
+      return items.stream().map(f).toList();
+    }
+    List<CompletableFuture<R>> running = items.stream()
+        .map(i -> CompletableFuture.supplyAsync(() -> f.apply(i), command -> Thread.ofVirtual().name("weft-kube-health").start(command)))
+        .toList();
+    return running.stream().map(CompletableFuture::join).toList();
+  }
+
+  private interface Call<T> {
+    T run();
+  }
+
+  private static <T> T api(String what, Call<T> call) {
+    try {
+      return call.run();
+    } catch (KubernetesClientException e) {
+      throw failed(what, e);
+    }
+  }
+
+  private static DeploymentException failed(String what, KubernetesClientException e) {
+    String answer = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    String hint = switch (e.getCode()) {
+      case 401 -> "; the client's credentials were refused (check the kube-config or service account)";
+      case 403 -> "; the service account or user lacks a permission (docs/KUBERNETES.md lists the Role it needs)";
+      default -> "";
+    };
+    return new DeploymentException("could not " + what + " (Kubernetes API answered " + e.getCode() + ": " + answer + ")"
+        + hint, e);
+  }
+
+  private static byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    RANDOM.nextBytes(b);
+    return b;
+  }
+
+  /**
+   * Builder of {@link KubernetesCompute}. Not thread-safe; each setter validates its argument and
+   * throws {@link IllegalArgumentException} saying what it accepts.
+   */
+  public static final class Builder {
+    private KubernetesClient client;
+    private String namespace;
+    private String image;
+    private String java = "java";
+    private String classPath = JIB_CLASS_PATH;
+    private Duration reapEvery = Duration.ofMinutes(1);
+
+    private Builder() {}
+
+    /**
+     * The client to use, instead of one made from the usual configuration. The back end does not
+     * close it.
+     */
+    public Builder client(KubernetesClient kubernetesClient) {
+      this.client = Objects.requireNonNull(kubernetesClient, "kubernetesClient");
+      return this;
+    }
+
+    /** The namespace, instead of the client's. @throws IllegalArgumentException if not a DNS label */
+    public Builder namespace(String ns) {
+      Objects.requireNonNull(ns, "namespace");
+      if (!Pattern.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?", ns)) {
+        throw new IllegalArgumentException("namespace must be a DNS label (1-63 of a-z, 0-9 and '-'), such as"
+            + " \"weft\"; was \"" + ns + "\"");
+      }
+      this.namespace = ns;
+      return this;
+    }
+
+    /**
+     * The image services run when their {@link Compute#image()} is not set: one holding the
+     * application's classes and Weft (the image Jib makes of it, docs/KUBERNETES.md).
+     *
+     * @throws IllegalArgumentException if blank or containing whitespace
+     */
+    public Builder image(String reference) {
+      Objects.requireNonNull(reference, "reference");
+      if (reference.isBlank() || reference.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("image must be a reference without spaces, such as"
+            + " registry.example.com/orders:1.4; was \"" + reference + "\"");
+      }
+      this.image = reference;
+      return this;
+    }
+
+    /** The {@code java} command inside the image ({@code java} on its path by default). @throws IllegalArgumentException if blank */
+    public Builder java(String command) {
+      Objects.requireNonNull(command, "command");
+      if (command.isBlank()) {
+        throw new IllegalArgumentException("java must name the java command in the image, such as /opt/java/openjdk/bin/java");
+      }
+      this.java = command.strip();
+      return this;
+    }
+
+    /**
+     * The class path inside the image, entries separated by {@code :} ({@link #JIB_CLASS_PATH} by default).
+     *
+     * @throws IllegalArgumentException if blank
+     */
+    public Builder classPath(String path) {
+      Objects.requireNonNull(path, "path");
+      if (path.isBlank()) {
+        throw new IllegalArgumentException("classPath must list where the application's classes are in the image,"
+            + " such as " + JIB_CLASS_PATH);
+      }
+      this.classPath = path.strip();
+      return this;
+    }
+
+    /**
+     * How often the back end looks for services idle past their TTL, once it has deployed one
+     * (a minute by default).
+     *
+     * @throws IllegalArgumentException unless between 100 ms and a day
+     */
+    public Builder reapEvery(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
+        throw new IllegalArgumentException("reapEvery must be between 100ms and 1d; was " + interval);
+      }
+      this.reapEvery = interval;
+      return this;
+    }
+
+    public KubernetesCompute build() {
+      return new KubernetesCompute(this);
+    }
+  }
+}
