@@ -83,7 +83,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   private static final Set<String> CANNOT_START = Set.of("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
       "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
   private static final Duration FIRST_PAUSE = Duration.ofMillis(20);
-  private static final Duration LONGEST_PAUSE = Duration.ofMillis(500);
+  private static final Duration LONGEST_PAUSE = Duration.ofMillis(200);
 
   private final KubernetesClient client;
   private final boolean ownsClient;
@@ -177,7 +177,15 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       api("create the Service of service '" + name + "'",
           () -> client.services().inNamespace(namespace).resource(Manifests.service(spec, made))
               .createOr(NonDeletingOperation::update));
-      return awaitReady(name, deadline, compute.launchTimeout());
+      DeployedService ready = awaitReady(name, deadline, compute.launchTimeout());
+      if (compute.inactivityTtl().isPresent()) {
+        String at = Instant.now().toString();
+        api("mark the Deployment of service '" + name + "' deployed", () -> deployments().withName(name).edit(d -> {
+          d.getMetadata().getAnnotations().put(Manifests.DEPLOYED_AT_ANNOTATION, at);
+          return d;
+        }));
+      }
+      return ready;
     } catch (RuntimeException e) {
       try {
         delete(name); // what this call made, so that a failed deployment leaves nothing behind
@@ -289,13 +297,14 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   }
 
   /**
-   * Whether the service may still be starting: a deploy waits for it until its launch timeout, and
-   * its workers count their idle time from their start, so one slower to start than its TTL would
-   * otherwise be reaped before its deploy returns.
+   * Whether the service may still be starting: not yet marked deployed, and within its launch
+   * timeout of its creation (a deploy waits that long for it). Its workers count their idle time
+   * from their start, so one slower to start than its TTL would otherwise be reaped before its
+   * deploy returns.
    */
   private static boolean starting(Running r) {
     String created = r.deployment().getMetadata().getCreationTimestamp();
-    if (created == null) {
+    if (Manifests.annotation(r.deployment(), Manifests.DEPLOYED_AT_ANNOTATION) != null || created == null) {
       return false;
     }
     try {

@@ -49,6 +49,8 @@ final class Manifests {
   static final String CLASS_ANNOTATION = "weft.dev/class";
   static final String TTL_ANNOTATION = "weft.dev/inactivity-ttl";
   static final String LAUNCH_TIMEOUT_ANNOTATION = "weft.dev/launch-timeout";
+  /** When the deploy that made it returned (services with a TTL only): from then on it may be reaped. */
+  static final String DEPLOYED_AT_ANNOTATION = "weft.dev/deployed-at";
   /**
    * On a pod: the port its worker listens on, when it is not the container port (only where pods
    * share one network, as on a test machine; a cluster never sets it).

@@ -195,9 +195,7 @@ final class KubernetesComputeTest {
     try (KubernetesCompute kube = KubernetesCompute.builder().client(cluster.client).namespace(ns)
         .image("example.org/weft-tests:1").reapEvery(Duration.ofMillis(200)).build()) {
       RemoteFn1<Integer, Integer> kept = Remote.fn(Fns::twice).backend(kube).name("no-ttl").to();
-      // Never reaped within its launch timeout (a deploy may still wait for it): a short one here.
-      Remote.fn(Fns::twice).backend(kube).name("idle")
-          .to(Compute.builder().inactivityTtl("1s").launchTimeout(Duration.ofSeconds(4)).build());
+      Remote.fn(Fns::twice).backend(kube).name("idle").to(Compute.builder().inactivityTtl("1s").build());
 
       await().atMost(Duration.ofSeconds(20)).until(() -> cluster.client.apps().deployments().inNamespace(ns)
           .withName("idle").get() == null);
@@ -214,7 +212,7 @@ final class KubernetesComputeTest {
     try (KubernetesCompute kube = KubernetesCompute.builder().client(cluster.client).namespace(ns)
         .image("example.org/weft-tests:1").reapEvery(Duration.ofDays(1)).build()) {
       RemoteFn1<Integer, Integer> twice = Remote.fn(Fns::twice).backend(kube).name("ttl")
-          .to(Compute.builder().inactivityTtl("3s").launchTimeout(Duration.ofSeconds(4)).build());
+          .to(Compute.builder().inactivityTtl("3s").build());
       assertThat(twice.call(1)).isEqualTo(2);
 
       assertThat(kube.reapIdle()).isEmpty();
