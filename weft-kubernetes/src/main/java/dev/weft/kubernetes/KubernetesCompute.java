@@ -92,6 +92,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   private final String java;
   private final String classPath;
   private final Duration reapEvery;
+  private final Map<HandedOut, Incarnation> handedOut = new java.util.concurrent.ConcurrentHashMap<>();
   private final Object reaperLock = new Object();
   private ScheduledExecutorService reaper;
 
@@ -209,7 +210,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
     if (running.isEmpty()) {
       return Optional.empty();
     }
-    List<Endpoint> live = live(running.get());
+    List<Replica> live = live(running.get());
     return live.isEmpty() ? Optional.empty() : Optional.of(running.get().service(live));
   }
 
@@ -224,12 +225,19 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
     Duration pause = FIRST_PAUSE;
     while (true) {
       Running now = running(name).orElseThrow(() -> tornDown(name));
-      List<Endpoint> live = live(now);
-      for (Endpoint e : live) {
-        if (e.uri().equals(failed.uri()) && e.token().equals(failed.token()) && e.pid() == failed.pid()) {
-          return failed; // it answers again: the same worker still serves the replica
+      List<Replica> replicas = live(now);
+      for (Replica r : replicas) {
+        if (HandedOut.of(name, r.endpoint()).equals(HandedOut.of(name, failed))) {
+          Incarnation then = handedOut.get(HandedOut.of(name, failed));
+          if (then == null || then.equals(Incarnation.of(r.pod()))) {
+            return failed; // it answers again: the same worker still serves the replica
+          }
+          // Restarted in place by the kubelet: the same address, token and (in its container) pid,
+          // but another process, which does not know the calls sent to the one before.
+          return new Endpoint(failed.uri(), failed.token(), replica, -1);
         }
       }
+      List<Endpoint> live = replicas.stream().map(Replica::endpoint).toList();
       // Wait for a pod no other replica uses (the Deployment's replacement); at the deadline take any.
       Optional<Endpoint> fresh = live.stream().filter(e -> !taken.contains(e.uri())).findFirst();
       if (fresh.isEmpty() && System.nanoTime() > deadline && !live.isEmpty()) {
@@ -285,7 +293,8 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       if (running.isEmpty() || starting(running.get())) {
         continue;
       }
-      List<Optional<WorkerHealth.Health>> health = parallel(running.get().endpoints(), WorkerHealth::of);
+      List<Optional<WorkerHealth.Health>> health = parallel(
+          running.get().candidates().stream().map(Replica::endpoint).toList(), WorkerHealth::of);
       boolean idle = !health.isEmpty() && health.stream().allMatch(
           h -> h.isPresent() && h.get().inFlight() == 0 && h.get().idleMs() >= ttl.get().toMillis());
       if (idle) {
@@ -342,22 +351,22 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       return Manifests.duration(deployment, Manifests.LAUNCH_TIMEOUT_ANNOTATION).orElse(Duration.ofSeconds(60));
     }
 
-    /** An endpoint for each ready pod with an address, by pod name; pid unknown until asked. */
-    List<Endpoint> endpoints() {
+    /** Each ready pod with an address, by pod name, with its endpoint (pid unknown until asked). */
+    List<Replica> candidates() {
       if (token.isEmpty()) {
         return List.of();
       }
-      List<Endpoint> out = new ArrayList<>();
+      List<Replica> out = new ArrayList<>();
       for (Pod p : pods) {
         if (ready(p)) {
-          out.add(new Endpoint(uri(p), token.get(), out.size(), -1));
+          out.add(new Replica(p, new Endpoint(uri(p), token.get(), out.size(), -1)));
         }
       }
       return out;
     }
 
-    DeployedService service(List<Endpoint> live) {
-      return new DeployedService(spec.orElseThrow(), live, logHint);
+    DeployedService service(List<Replica> live) {
+      return new DeployedService(spec.orElseThrow(), live.stream().map(Replica::endpoint).toList(), logHint);
     }
   }
 
@@ -381,18 +390,45 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
         "kubectl logs -n " + namespace + " -l " + Manifests.SERVICE + "=" + name + " --prefix"));
   }
 
-  /** The ready pods whose workers answer with the token, with their process ids, numbered from 0. */
-  private static List<Endpoint> live(Running r) {
+  /** A pod and the endpoint of its worker. */
+  private record Replica(Pod pod, Endpoint endpoint) {}
+
+  /** An endpoint as handed out, whichever replica it was numbered as. */
+  private record HandedOut(String service, URI uri, String token, long pid) {
+    static HandedOut of(String service, Endpoint e) {
+      return new HandedOut(service, e.uri(), e.token(), e.pid());
+    }
+  }
+
+  /** Which run of a pod's container a worker is: a restart in place keeps the pod, not the count. */
+  private record Incarnation(String podUid, int restarts) {
+    static Incarnation of(Pod p) {
+      int restarts = containerStatuses(p).stream().filter(c -> Manifests.CONTAINER.equals(c.getName()))
+          .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
+      return new Incarnation(p.getMetadata().getUid(), restarts);
+    }
+  }
+
+  /**
+   * The ready pods whose workers answer with the token, with their process ids, numbered from 0.
+   * Remembers which run of its container each endpoint first came from: inside a container the
+   * worker's pid is the same on every run (often 1), so only this tells {@link #recover} that a
+   * worker restarted in place is another process.
+   */
+  private List<Replica> live(Running r) {
     if (r.spec().isEmpty()) {
       return List.of();
     }
-    List<Endpoint> candidates = r.endpoints();
-    List<Optional<WorkerHealth.Health>> health = parallel(candidates, WorkerHealth::of);
-    List<Endpoint> live = new ArrayList<>();
+    List<Replica> candidates = r.candidates();
+    List<Optional<WorkerHealth.Health>> health = parallel(candidates.stream().map(Replica::endpoint).toList(),
+        WorkerHealth::of);
+    List<Replica> live = new ArrayList<>();
     for (int i = 0; i < candidates.size(); i++) {
       if (health.get(i).isPresent()) {
-        Endpoint e = candidates.get(i);
-        live.add(new Endpoint(e.uri(), e.token(), live.size(), health.get(i).get().pid()));
+        Endpoint e = candidates.get(i).endpoint();
+        Endpoint answering = new Endpoint(e.uri(), e.token(), live.size(), health.get(i).get().pid());
+        handedOut.putIfAbsent(HandedOut.of(r.name(), answering), Incarnation.of(candidates.get(i).pod()));
+        live.add(new Replica(candidates.get(i).pod(), answering));
       }
     }
     return live;
@@ -408,7 +444,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       if (cannot.isPresent()) {
         throw new DeploymentException("service '" + name + "' cannot start on Kubernetes: " + cannot.get());
       }
-      List<Endpoint> live = live(r);
+      List<Replica> live = live(r);
       if (live.size() >= r.wanted()) {
         return r.service(live);
       }
@@ -498,6 +534,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
    * goes last: while it exists, the name is taken, so a deploy of it never meets a half-deleted service.
    */
   private void delete(String name) {
+    handedOut.keySet().removeIf(h -> h.service().equals(name));
     deleteIfOurs("Service", name, client.services().inNamespace(namespace).withName(name));
     deleteIfOurs("Secret", name, client.secrets().inNamespace(namespace).withName(name));
     deleteIfOurs("Deployment", name, deployments().withName(name));
