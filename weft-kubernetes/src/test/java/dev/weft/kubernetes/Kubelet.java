@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -56,8 +57,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * annotated {@code weft.dev/port} with the worker's port (the override the back end honours). The
  * image is not pulled: {@code java} becomes this JVM's and the class path after {@code -cp} this
  * JVM's. A container whose process ends after it was ready loses its pod, which the "ReplicaSet"
- * replaces (a new pod name, a new process); one that ends before it was ready leaves its pod in
- * {@code CrashLoopBackOff}, with the end of its output as the termination message ({@code
+ * replaces (a new pod name, a new process), unless the test asked for a restart in place (the same
+ * pod, address and ports, its restart count one more); one that ends before it was ready leaves its
+ * pod in {@code CrashLoopBackOff}, with the end of its output as the termination message ({@code
  * FallbackToLogsOnError}).
  *
  * <p>Thread-safe: reconciling runs on one thread; each container is started on a virtual thread.
@@ -66,8 +68,8 @@ final class Kubelet implements AutoCloseable {
   private static final HttpClient PROBES = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   /** A container this kubelet runs, by pod. */
-  record Running(String namespace, String pod, String deployment, Process process, int workerPort, Path log,
-      AtomicBoolean ready) {}
+  record Running(String namespace, String pod, String deployment, Process process, Map<Integer, Integer> ports,
+      int restarts, Path log, AtomicBoolean ready, AtomicBoolean restartInPlace) {}
 
   private final KubernetesClient client;
   private final Path logs;
@@ -101,9 +103,19 @@ final class Kubelet implements AutoCloseable {
     return podsCreated.get();
   }
 
-  /** Kills the process of {@code pod} as a crash would (SIGKILL), leaving the rest to the controllers. */
+  /** Kills the process of {@code pod} as a crash would (SIGKILL): the pod is lost, and replaced. */
   void crash(String pod) {
     Running r = Objects.requireNonNull(running.get(pod), () -> "no container runs for pod " + pod);
+    r.process().destroyForcibly();
+  }
+
+  /**
+   * Kills the process of {@code pod}, which the kubelet then starts again in the same pod (same
+   * address and ports, restart count one more), as {@code restartPolicy: Always} does.
+   */
+  void crashAndRestartInPlace(String pod) {
+    Running r = Objects.requireNonNull(running.get(pod), () -> "no container runs for pod " + pod);
+    r.restartInPlace().set(true);
     r.process().destroyForcibly();
   }
 
@@ -178,7 +190,7 @@ final class Kubelet implements AutoCloseable {
           && !crashed(p) && starting.putIfAbsent(k, Boolean.TRUE) == null) {
         Thread.ofVirtual().name("kubelet-start-" + p.getMetadata().getName()).start(() -> {
           try {
-            start(p);
+            start(p, Optional.empty(), 0);
           } finally {
             starting.remove(k);
           }
@@ -240,13 +252,14 @@ final class Kubelet implements AutoCloseable {
 
   // ---- one container ----
 
-  private void start(Pod pod) {
+  /** Starts the pod's container, on the ports it had if it ran before in this pod, else on new ones. */
+  private void start(Pod pod, Optional<Map<Integer, Integer>> before, int restarts) {
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     Container c = pod.getSpec().getContainers().get(0);
-    Map<Integer, Integer> ports = new HashMap<>();
+    Map<Integer, Integer> ports = new HashMap<>(before.orElse(Map.of()));
     for (ContainerPort p : c.getPorts()) {
-      ports.put(p.getContainerPort(), freePort());
+      ports.computeIfAbsent(p.getContainerPort(), k -> freePort());
     }
     Optional<Map<String, String>> env = environment(pod, c, ports);
     if (env.isEmpty()) {
@@ -267,8 +280,8 @@ final class Kubelet implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     int workerPort = ports.get(Manifests.WORKER_PORT);
-    Running r = new Running(ns, name, pod.getMetadata().getLabels().get(Manifests.SERVICE), process, workerPort, log,
-        new AtomicBoolean());
+    Running r = new Running(ns, name, pod.getMetadata().getLabels().get(Manifests.SERVICE), process, ports, restarts,
+        log, new AtomicBoolean(), new AtomicBoolean());
     running.put(name, r);
     process.onExit().thenRun(() -> exited(r));
     int probePort = ports.get(((Number) portOf(c)).intValue());
@@ -281,7 +294,7 @@ final class Kubelet implements AutoCloseable {
         client.pods().inNamespace(ns).withName(name).editStatus(p -> new PodBuilder(p).withStatus(new PodStatusBuilder()
             .withPhase("Running").withPodIP("127.0.0.1")
             .addNewCondition().withType("Ready").withStatus("True").endCondition()
-            .addToContainerStatuses(new ContainerStatusBuilder().withName(c.getName()).withReady(true).withRestartCount(0)
+            .addToContainerStatuses(new ContainerStatusBuilder().withName(c.getName()).withReady(true).withRestartCount(restarts)
                 .withNewState().withNewRunning().endRunning().endState().build())
             .build()).build());
         r.ready().set(true);
@@ -342,10 +355,28 @@ final class Kubelet implements AutoCloseable {
 
   /** After a container's process ended: as described in the class comment. */
   private void exited(Running r) {
+    String k = key(r.namespace(), r.pod());
+    boolean again = r.restartInPlace().get();
+    if (again) {
+      starting.put(k, Boolean.TRUE); // so that no round starts the pod's container meanwhile
+    }
     if (!running.remove(r.pod(), r) || closed) {
+      starting.remove(k);
       return; // stopped on purpose
     }
     var pod = client.pods().inNamespace(r.namespace()).withName(r.pod());
+    if (again) {
+      Pod notReady = pod.editStatus(p -> new PodBuilder(p).editStatus().withConditions(new PodConditionBuilder()
+          .withType("Ready").withStatus("False").withReason("ContainersNotReady").build()).endStatus().build());
+      Thread.ofVirtual().name("kubelet-restart-" + r.pod()).start(() -> {
+        try {
+          start(notReady, Optional.of(r.ports()), r.restarts() + 1);
+        } finally {
+          starting.remove(k);
+        }
+      });
+      return;
+    }
     if (r.ready().get()) {
       pod.delete(); // lost with its process; the controller replaces it
     } else {

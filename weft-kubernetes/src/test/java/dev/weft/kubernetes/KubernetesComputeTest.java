@@ -167,6 +167,27 @@ final class KubernetesComputeTest {
   }
 
   @Test
+  void containerRestartedInPlace_theNextCallGoesToTheNewProcessInTheSamePod() {
+    String ns = KubeCluster.namespace();
+    try (KubernetesCompute kube = cluster.backend(ns)) {
+      RemoteFn1<Integer, Long> pid = Remote.fn(Fns::pid).backend(kube).name("restarts").to();
+      long before = pid.call(0);
+      String pod = cluster.kubelet.containers().values().stream().filter(r -> r.namespace().equals(ns))
+          .findFirst().orElseThrow().pod();
+      int podsBefore = cluster.kubelet.podsCreated();
+
+      cluster.kubelet.crashAndRestartInPlace(pod);
+      long after = pid.call(0);
+
+      assertThat(after).isNotEqualTo(before);
+      assertThat(pid.processIds()).containsExactly(after);
+      assertThat(cluster.kubelet.containers().get(pod).restarts()).isEqualTo(1);
+      assertThat(cluster.kubelet.podsCreated()).isEqualTo(podsBefore);
+      pid.teardown();
+    }
+  }
+
+  @Test
   void teardown_leavesNoDeploymentServiceSecretOrProcess() {
     String ns = KubeCluster.namespace();
     try (KubernetesCompute kube = cluster.backend(ns)) {
@@ -261,6 +282,16 @@ final class KubernetesComputeTest {
           .isInstanceOf(DeploymentException.class).hasMessageContaining("was not made by Weft");
       kube.teardown("theirs");
       assertThat(cluster.deployments(ns)).hasSize(1);
+    }
+  }
+
+  @Test
+  void deploy_nameStartingWithADigit_saysKubernetesWantsALetter() {
+    try (KubernetesCompute kube = cluster.backend(KubeCluster.namespace())) {
+      assertThatThrownBy(() -> Remote.fn(Fns::twice).backend(kube).name("9lives").to())
+          .isInstanceOf(DeploymentException.class)
+          .hasMessage("service name '9lives' cannot name a Kubernetes Service, which must start with a letter; deploy"
+              + " under a name such as 's-9lives'");
     }
   }
 
