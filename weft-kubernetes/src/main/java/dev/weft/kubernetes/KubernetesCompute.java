@@ -1,23 +1,19 @@
 package dev.weft.kubernetes;
 
+import dev.weft.kubernetes.Observed.Replica;
 import dev.weft.remote.Compute;
 import dev.weft.remote.ComputeBackend;
 import dev.weft.remote.DeployedService;
 import dev.weft.remote.DeploymentException;
 import dev.weft.remote.Endpoint;
 import dev.weft.remote.ServiceSpec;
-import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
-import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -80,8 +76,6 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Set<String> CANNOT_START = Set.of("CrashLoopBackOff", "ErrImagePull", "ImagePullBackOff",
-      "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
   private static final Duration FIRST_PAUSE = Duration.ofMillis(20);
   private static final Duration LONGEST_PAUSE = Duration.ofMillis(200);
 
@@ -139,7 +133,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
         () -> new DeploymentException("service '" + name + "' has no image to run on Kubernetes: set Compute.image(...)"
             + " or KubernetesCompute.builder().image(...) to an image holding your application's classes")), java, classPath);
     long deadline = System.nanoTime() + compute.launchTimeout().toNanos();
-    Deployment existing = api("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
+    Deployment existing = Api.call("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
     if (existing != null) {
       requireOurs(existing);
       if (reuseExisting) {
@@ -158,10 +152,10 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       made = deployments().resource(Manifests.deployment(spec, compute, container, instance)).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
-        throw failed("create the Deployment of service '" + name + "'", e);
+        throw Api.failed("create the Deployment of service '" + name + "'", e);
       }
       // Another process created it first: use that one, if it runs the same.
-      Deployment theirs = api("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
+      Deployment theirs = Api.call("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
       if (theirs == null) {
         throw new DeploymentException("service '" + name + "' was deployed and torn down by others while this process"
             + " deployed it; deploy it again");
@@ -172,16 +166,16 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
     }
     try {
       // Created or replaced: one left by a deployment that stopped halfway is of no use.
-      api("create the Secret of service '" + name + "'",
+      Api.call("create the Secret of service '" + name + "'",
           () -> client.secrets().inNamespace(namespace).resource(Manifests.secret(spec, token, made))
               .createOr(NonDeletingOperation::update));
-      api("create the Service of service '" + name + "'",
+      Api.call("create the Service of service '" + name + "'",
           () -> client.services().inNamespace(namespace).resource(Manifests.service(spec, made))
               .createOr(NonDeletingOperation::update));
       DeployedService ready = awaitReady(name, deadline, compute.launchTimeout());
       if (compute.inactivityTtl().isPresent()) {
         String at = Instant.now().toString();
-        api("mark the Deployment of service '" + name + "' deployed", () -> deployments().withName(name).edit(d -> {
+        Api.call("mark the Deployment of service '" + name + "' deployed", () -> deployments().withName(name).edit(d -> {
           d.getMetadata().getAnnotations().put(Manifests.DEPLOYED_AT_ANNOTATION, at);
           return d;
         }));
@@ -206,12 +200,12 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   @Override
   public Optional<DeployedService> find(String name) {
     Objects.requireNonNull(name, "name");
-    Optional<Running> running = running(name);
-    if (running.isEmpty()) {
+    Optional<Observed> observed = observe(name);
+    if (observed.isEmpty()) {
       return Optional.empty();
     }
-    List<Replica> live = live(running.get());
-    return live.isEmpty() ? Optional.empty() : Optional.of(running.get().service(live));
+    List<Replica> live = live(observed.get());
+    return live.isEmpty() ? Optional.empty() : Optional.of(observed.get().service(live));
   }
 
   @Override
@@ -220,11 +214,11 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
     Endpoint failed = service.replicas().get(replica);
     Set<URI> taken = service.replicas().stream().filter(e -> e.replica() != replica).map(Endpoint::uri)
         .collect(Collectors.toSet());
-    Running first = running(name).orElseThrow(() -> tornDown(name));
+    Observed first = observe(name).orElseThrow(() -> tornDown(name));
     long deadline = System.nanoTime() + first.launchTimeout().toNanos();
     Duration pause = FIRST_PAUSE;
     while (true) {
-      Running now = running(name).orElseThrow(() -> tornDown(name));
+      Observed now = observe(name).orElseThrow(() -> tornDown(name));
       List<Replica> replicas = live(now);
       for (Replica r : replicas) {
         if (HandedOut.of(name, r.endpoint()).equals(HandedOut.of(name, failed))) {
@@ -249,7 +243,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new DeploymentException("no pod of service '" + name + "' became ready to replace replica " + replica
-            + " within its launch timeout of " + now.launchTimeout() + ": " + describe(now.pods()));
+            + " within its launch timeout of " + now.launchTimeout() + ": " + now.describe());
       }
       pause = pause(pause, name);
     }
@@ -257,7 +251,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
 
   @Override
   public List<DeployedService> list() {
-    List<Deployment> all = api("list the Deployments in namespace " + namespace,
+    List<Deployment> all = Api.call("list the Deployments in namespace " + namespace,
         () -> deployments().withLabel(Manifests.MANAGED_BY, Manifests.WEFT).list().getItems());
     List<DeployedService> running = new ArrayList<>();
     for (Deployment d : all.stream().sorted(Comparator.comparing(d -> d.getMetadata().getName())).toList()) {
@@ -280,7 +274,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
    * Builder#reapEvery} once it has deployed a service with a TTL.
    */
   public List<String> reapIdle() {
-    List<Deployment> all = api("list the Deployments in namespace " + namespace,
+    List<Deployment> all = Api.call("list the Deployments in namespace " + namespace,
         () -> deployments().withLabel(Manifests.MANAGED_BY, Manifests.WEFT).list().getItems());
     List<String> reaped = new ArrayList<>();
     for (Deployment d : all) {
@@ -289,12 +283,12 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
         continue;
       }
       String name = d.getMetadata().getName();
-      Optional<Running> running = running(name);
-      if (running.isEmpty() || starting(running.get())) {
+      Optional<Observed> observed = observe(name);
+      if (observed.isEmpty() || starting(observed.get())) {
         continue;
       }
       List<Optional<WorkerHealth.Health>> health = parallel(
-          running.get().candidates().stream().map(Replica::endpoint).toList(), WorkerHealth::of);
+          observed.get().candidates().stream().map(Replica::endpoint).toList(), WorkerHealth::of);
       boolean idle = !health.isEmpty() && health.stream().allMatch(
           h -> h.isPresent() && h.get().inFlight() == 0 && h.get().idleMs() >= ttl.get().toMillis());
       if (idle) {
@@ -311,7 +305,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
    * from their start, so one slower to start than its TTL would otherwise be reaped before its
    * deploy returns.
    */
-  private static boolean starting(Running r) {
+  private static boolean starting(Observed r) {
     String created = r.deployment().getMetadata().getCreationTimestamp();
     if (Manifests.annotation(r.deployment(), Manifests.DEPLOYED_AT_ANNOTATION) != null || created == null) {
       return false;
@@ -339,60 +333,6 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
 
   // ---- what runs ----
 
-  /** A service's Deployment as read now: its pods (not those shutting down) and its Secret's token and spec. */
-  private record Running(String name, Deployment deployment, List<Pod> pods, Optional<String> token,
-      Optional<ServiceSpec> spec, String logHint) {
-    int wanted() {
-      Integer r = deployment.getSpec().getReplicas();
-      return r == null ? 1 : r;
-    }
-
-    Duration launchTimeout() {
-      return Manifests.duration(deployment, Manifests.LAUNCH_TIMEOUT_ANNOTATION).orElse(Duration.ofSeconds(60));
-    }
-
-    /** Each ready pod with an address, by pod name, with its endpoint (pid unknown until asked). */
-    List<Replica> candidates() {
-      if (token.isEmpty()) {
-        return List.of();
-      }
-      List<Replica> out = new ArrayList<>();
-      for (Pod p : pods) {
-        if (ready(p)) {
-          out.add(new Replica(p, new Endpoint(uri(p), token.get(), out.size(), -1)));
-        }
-      }
-      return out;
-    }
-
-    DeployedService service(List<Replica> live) {
-      return new DeployedService(spec.orElseThrow(), live.stream().map(Replica::endpoint).toList(), logHint);
-    }
-  }
-
-  private Optional<Running> running(String name) {
-    Deployment d = api("read the Deployment of service '" + name + "'", () -> deployments().withName(name).get());
-    if (d == null || !Manifests.managedByWeft(d)) {
-      return Optional.empty();
-    }
-    Map<String, String> selector = d.getSpec().getSelector().getMatchLabels();
-    List<Pod> pods = api("list the pods of service '" + name + "'",
-        () -> client.pods().inNamespace(namespace).withLabels(selector).list().getItems()).stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
-        .toList();
-    Secret secret = api("read the Secret of service '" + name + "'",
-        () -> client.secrets().inNamespace(namespace).withName(name).get());
-    Optional<String> token = Optional.ofNullable(secret).flatMap(s -> Manifests.secretValue(s, Manifests.TOKEN_KEY));
-    Optional<ServiceSpec> spec = Optional.ofNullable(secret).flatMap(s -> Manifests.secretValue(s, Manifests.SPEC_KEY))
-        .map(Manifests::spec);
-    return Optional.of(new Running(name, d, pods, token, spec,
-        "kubectl logs -n " + namespace + " -l " + Manifests.SERVICE + "=" + name + " --prefix"));
-  }
-
-  /** A pod and the endpoint of its worker. */
-  private record Replica(Pod pod, Endpoint endpoint) {}
-
   /** An endpoint as handed out, whichever replica it was numbered as. */
   private record HandedOut(String service, URI uri, String token, long pid) {
     static HandedOut of(String service, Endpoint e) {
@@ -403,7 +343,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   /** Which run of a pod's container a worker is: a restart in place keeps the pod, not the count. */
   private record Incarnation(String podUid, int restarts) {
     static Incarnation of(Pod p) {
-      int restarts = containerStatuses(p).stream().filter(c -> Manifests.CONTAINER.equals(c.getName()))
+      int restarts = Observed.containerStatuses(p).stream().filter(c -> Manifests.CONTAINER.equals(c.getName()))
           .mapToInt(c -> c.getRestartCount() == null ? 0 : c.getRestartCount()).sum();
       return new Incarnation(p.getMetadata().getUid(), restarts);
     }
@@ -415,7 +355,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
    * worker's pid is the same on every run (often 1), so only this tells {@link #recover} that a
    * worker restarted in place is another process.
    */
-  private List<Replica> live(Running r) {
+  private List<Replica> live(Observed r) {
     if (r.spec().isEmpty()) {
       return List.of();
     }
@@ -438,9 +378,9 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   private DeployedService awaitReady(String name, long deadline, Duration timeout) {
     Duration pause = FIRST_PAUSE;
     while (true) {
-      Running r = running(name).orElseThrow(() -> new DeploymentException("service '" + name
+      Observed r = observe(name).orElseThrow(() -> new DeploymentException("service '" + name
           + "' was torn down while it started"));
-      Optional<String> cannot = cannotStart(r.pods());
+      Optional<String> cannot = r.cannotStart();
       if (cannot.isPresent()) {
         throw new DeploymentException("service '" + name + "' cannot start on Kubernetes: " + cannot.get());
       }
@@ -450,81 +390,14 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       }
       if (System.nanoTime() > deadline) {
         throw new DeploymentException("service '" + name + "' was not ready within its launch timeout of " + timeout
-            + " (Compute.launchTimeout): " + live.size() + " of " + r.wanted() + " workers answer; " + describe(r.pods()));
+            + " (Compute.launchTimeout): " + live.size() + " of " + r.wanted() + " workers answer; " + r.describe());
       }
       pause = pause(pause, name);
     }
   }
 
-  /** Why a pod's worker will not come up by waiting, if the kubelet says so. */
-  private static Optional<String> cannotStart(List<Pod> pods) {
-    for (Pod p : pods) {
-      for (ContainerStatus c : containerStatuses(p)) {
-        ContainerStateWaiting waiting = c.getState() == null ? null : c.getState().getWaiting();
-        if (waiting != null && CANNOT_START.contains(waiting.getReason())) {
-          StringBuilder why = new StringBuilder("pod " + p.getMetadata().getName() + " is " + waiting.getReason());
-          if (waiting.getMessage() != null) {
-            why.append(" (").append(waiting.getMessage()).append(')');
-          }
-          ContainerStateTerminated last = c.getLastState() == null ? null : c.getLastState().getTerminated();
-          if (last != null) {
-            why.append("; its worker exited with status ").append(last.getExitCode());
-            if (last.getMessage() != null && !last.getMessage().isBlank()) {
-              why.append(", its output ends:\n").append(last.getMessage().strip());
-            }
-          }
-          return Optional.of(why.toString());
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  /** Each pod's phase and what keeps it from being ready, for a timeout's message. */
-  private static String describe(List<Pod> pods) {
-    if (pods.isEmpty()) {
-      return "no pod exists yet (kubectl describe deployment shows why: a quota, an admission webhook)";
-    }
-    List<String> parts = new ArrayList<>();
-    for (Pod p : pods) {
-      StringBuilder s = new StringBuilder("pod " + p.getMetadata().getName() + " "
-          + (p.getStatus() == null || p.getStatus().getPhase() == null ? "Pending" : p.getStatus().getPhase()));
-      if (p.getStatus() != null && p.getStatus().getConditions() != null) {
-        for (PodCondition c : p.getStatus().getConditions()) {
-          if ("False".equals(c.getStatus()) && c.getReason() != null) {
-            s.append(", ").append(c.getType()).append(": ").append(c.getReason())
-                .append(c.getMessage() != null ? " (" + c.getMessage() + ")" : "");
-          }
-        }
-      }
-      for (ContainerStatus c : containerStatuses(p)) {
-        if (c.getState() != null && c.getState().getWaiting() != null) {
-          s.append(", waiting: ").append(c.getState().getWaiting().getReason());
-        }
-      }
-      parts.add(s.toString());
-    }
-    return String.join("; ", parts);
-  }
-
-  private static List<ContainerStatus> containerStatuses(Pod p) {
-    return p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? List.of()
-        : p.getStatus().getContainerStatuses();
-  }
-
-  static boolean ready(Pod p) {
-    if (p.getStatus() == null || p.getStatus().getPodIP() == null || p.getStatus().getConditions() == null) {
-      return false;
-    }
-    return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  /** Pod IP and the worker's port (the container's, unless the pod's annotation says otherwise). */
-  static URI uri(Pod p) {
-    String ip = p.getStatus().getPodIP();
-    String host = ip.contains(":") ? "[" + ip + "]" : ip;
-    String port = Manifests.annotation(p, Manifests.PORT_ANNOTATION);
-    return URI.create("http://" + host + ":" + (port != null ? port : Integer.toString(Manifests.WORKER_PORT)));
+  private Optional<Observed> observe(String name) {
+    return Observed.read(client, namespace, name);
   }
 
   // ---- changing things ----
@@ -541,7 +414,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   }
 
   private void deleteIfOurs(String kind, String name, Resource<? extends HasMetadata> resource) {
-    api("delete the " + kind + " of service '" + name + "'", () -> {
+    Api.call("delete the " + kind + " of service '" + name + "'", () -> {
       HasMetadata o = resource.get();
       if (Manifests.managedByWeft(o)) {
         resource.delete();
@@ -618,29 +491,6 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
     return running.stream().map(CompletableFuture::join).toList();
   }
 
-  private interface Call<T> {
-    T run();
-  }
-
-  private static <T> T api(String what, Call<T> call) {
-    try {
-      return call.run();
-    } catch (KubernetesClientException e) {
-      throw failed(what, e);
-    }
-  }
-
-  private static DeploymentException failed(String what, KubernetesClientException e) {
-    String answer = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-    String hint = switch (e.getCode()) {
-      case 401 -> "; the client's credentials were refused (check the kube-config or service account)";
-      case 403 -> "; the service account or user lacks a permission (docs/KUBERNETES.md lists the Role it needs)";
-      default -> "";
-    };
-    return new DeploymentException("could not " + what + " (Kubernetes API answered " + e.getCode() + ": " + answer + ")"
-        + hint, e);
-  }
-
   private static byte[] bytes(int n) {
     byte[] b = new byte[n];
     RANDOM.nextBytes(b);
@@ -688,11 +538,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
      * @throws IllegalArgumentException if blank or containing whitespace
      */
     public Builder image(String reference) {
-      Objects.requireNonNull(reference, "reference");
-      if (reference.isBlank() || reference.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException("image must be a reference without spaces, such as"
-            + " registry.example.com/orders:1.4; was \"" + reference + "\"");
-      }
+      Compute.builder().image(reference); // one rule for image references, with its message
       this.image = reference;
       return this;
     }

@@ -98,6 +98,15 @@ final class Kubelet implements AutoCloseable {
     return Map.copyOf(running);
   }
 
+  /** The pod of the one container running in {@code namespace}. */
+  String onlyPod(String namespace) {
+    List<Running> there = running.values().stream().filter(r -> r.namespace().equals(namespace)).toList();
+    if (there.size() != 1) {
+      throw new IllegalStateException(there.size() + " containers run in namespace " + namespace + ", not one");
+    }
+    return there.get(0).pod();
+  }
+
   /** How many pods it has created (replacements included). */
   int podsCreated() {
     return podsCreated.get();

@@ -152,16 +152,14 @@ final class KubernetesComputeTest {
     try (KubernetesCompute kube = cluster.backend(ns)) {
       RemoteFn1<Integer, Long> pid = Remote.fn(Fns::pid).backend(kube).name("crashy").to();
       long before = pid.call(0);
-      String pod = cluster.kubelet.containers().values().stream().filter(r -> r.namespace().equals(ns))
-          .findFirst().orElseThrow().pod();
+      String pod = cluster.kubelet.onlyPod(ns);
 
       cluster.kubelet.crash(pod);
       long after = pid.call(0);
 
       assertThat(after).isNotEqualTo(before);
       assertThat(pid.processIds()).containsExactly(after);
-      assertThat(cluster.kubelet.containers().values()).filteredOn(r -> r.namespace().equals(ns))
-          .extracting(Kubelet.Running::pod).singleElement().isNotEqualTo(pod);
+      assertThat(cluster.kubelet.onlyPod(ns)).isNotEqualTo(pod);
       pid.teardown();
     }
   }
@@ -172,8 +170,7 @@ final class KubernetesComputeTest {
     try (KubernetesCompute kube = cluster.backend(ns)) {
       RemoteFn1<Integer, Long> pid = Remote.fn(Fns::pid).backend(kube).name("restarts").to();
       long before = pid.call(0);
-      String pod = cluster.kubelet.containers().values().stream().filter(r -> r.namespace().equals(ns))
-          .findFirst().orElseThrow().pod();
+      String pod = cluster.kubelet.onlyPod(ns);
       int podsBefore = cluster.kubelet.podsCreated();
 
       cluster.kubelet.crashAndRestartInPlace(pod);

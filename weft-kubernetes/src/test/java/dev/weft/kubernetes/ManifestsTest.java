@@ -108,7 +108,7 @@ final class ManifestsTest {
     assertThatThrownBy(() -> KubernetesCompute.builder().namespace("Weft_Services"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace must be a DNS label");
     assertThatThrownBy(() -> KubernetesCompute.builder().image("my image"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image must be a reference without spaces");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("image must be a non-blank reference without spaces");
     assertThatThrownBy(() -> KubernetesCompute.builder().reapEvery(Duration.ofMillis(10)))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("reapEvery must be between 100ms and 1d; was PT0.01S");
     assertThatThrownBy(() -> KubernetesCompute.builder().classPath(" "))

@@ -66,8 +66,7 @@ final class RbacTest {
     Remote.fn(Fns::pid).backend(kube).name("pid").to(); // loses the create race
     assertThat(Remote.fn(Fns::pid).backend(kube).name("pid").existing()).isPresent();
     assertThat(kube.list()).hasSize(1);
-    String pod = cluster.kubelet.containers().values().stream().filter(r -> r.namespace().equals(ns)).findFirst()
-        .orElseThrow().pod();
+    String pod = cluster.kubelet.onlyPod(ns);
     cluster.kubelet.crash(pod);
     assertThat(pid.call(0)).isPositive(); // recovered
     pid.teardown();
