@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  * namespace finds, calls and tears down what another deployed.
  *
  * <pre>{@code
- * ComputeBackend kube = KubernetesCompute.builder().image("registry.example.com/orders:1.4").build();
+ * KubernetesCompute kube = KubernetesCompute.builder().image("registry.example.com/orders:1.4").build();
  * RemoteFn1<Integer, Integer> twice = Remote.fn(Numbers::twice).backend(kube).to(Compute.builder().cpus("0.5").build());
  * }</pre>
  *
@@ -58,7 +58,8 @@ import java.util.stream.Collectors;
  * calling process must run inside the cluster's pod network.
  *
  * <p>{@link #find} selects by the service's labels; {@link #recover} waits for the Deployment to
- * replace a pod that stopped answering (a new pod, with another address and process); {@link
+ * replace a pod that stopped answering (a new pod, with another address and process), and tells a
+ * container the kubelet restarted in place from the worker that ran there before; {@link
  * #teardown} deletes the Deployment, Service and Secret. A service deployed with an {@link
  * Compute#inactivityTtl()} carries it as an annotation; {@link #reapIdle()} tears down those whose
  * workers have all been idle that long, and runs every {@link Builder#reapEvery reapEvery} in any

@@ -71,7 +71,8 @@ public final class KubernetesWorker {
 
   /** Answers {@code GET /ready} on {@code port} of {@code bind} with what the worker's health check at {@code health} says. */
   private static void startProbe(InetAddress bind, int port, URI health, String token) throws IOException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest ask = HttpRequest.newBuilder(health).header("Authorization", "Bearer " + token)
         .timeout(Duration.ofSeconds(2)).GET().build();
     HttpServer server = HttpServer.create(new InetSocketAddress(bind, port), 16);

@@ -21,7 +21,8 @@ import java.util.Optional;
 final class WorkerHealth {
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static final JsonCodec JSON = JsonCodec.standard();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(TIMEOUT).build();
 
   /** The part of a worker's health reply the back end reads. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -8,14 +8,18 @@ import dev.weft.remote.Compute;
 import dev.weft.remote.DeploymentException;
 import dev.weft.remote.Remote;
 import dev.weft.remote.RemoteFn1;
-import dev.weft.remote.RemoteService;
+import dev.weft.remote.ServiceSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.Executors;
@@ -72,7 +76,7 @@ final class KubernetesComputeTest {
   @Test
   void deploy_gpus_becomeNvidiaGpuLimits() {
     Compute compute = Compute.builder().cpus(2).memory("384m").gpus(2).build();
-    Deployment d = Manifests.deployment(new dev.weft.remote.ServiceSpec("gpu", dev.weft.remote.ServiceSpec.Kind.FUNCTION,
+    Deployment d = Manifests.deployment(new ServiceSpec("gpu", ServiceSpec.Kind.FUNCTION,
         Fns.class.getName(), "twice", List.of("int"), "Fns.twice", "[]"), compute,
         new Manifests.Image("img:1", "java", KubernetesCompute.JIB_CLASS_PATH), "i1");
     Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -125,6 +129,24 @@ final class KubernetesComputeTest {
       assertThat(cluster.kubelet.podsCreated()).isEqualTo(podsBefore);
       assertThat(second.call(5)).isEqualTo(10);
       second.teardown();
+    }
+  }
+
+  @Test
+  void replicas_aPodEach_callsSpreadOverAll() {
+    String ns = KubeCluster.namespace();
+    try (KubernetesCompute kube = cluster.backend(ns)) {
+      RemoteFn1<Integer, Long> pid = Remote.fn(Fns::pid).backend(kube).name("three")
+          .to(Compute.builder().replicas(3).build());
+
+      Set<Long> answered = new HashSet<>();
+      for (int i = 0; i < 6; i++) {
+        answered.add(pid.call(i));
+      }
+
+      assertThat(cluster.client.pods().inNamespace(ns).list().getItems()).hasSize(3);
+      assertThat(pid.processIds()).hasSize(3).containsExactlyInAnyOrderElementsOf(answered);
+      pid.teardown();
     }
   }
 
@@ -200,7 +222,7 @@ final class KubernetesComputeTest {
       await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
         assertThat(cluster.client.pods().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(pids).allSatisfy(p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive)).isNotEqualTo(
-            java.util.Optional.of(true)));
+            Optional.of(true)));
       });
       assertThat(kube.find("gone")).isEmpty();
       kube.teardown("gone"); // again: nothing to do
@@ -271,7 +293,7 @@ final class KubernetesComputeTest {
   @Test
   void deploy_serviceOfThatNameNotMadeByWeft_isRefused() {
     String ns = KubeCluster.namespace();
-    cluster.client.apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+    cluster.client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
         .withNewMetadata().withName("theirs").endMetadata().withNewSpec().withNewSelector().withMatchLabels(Map.of("a", "b"))
         .endSelector().endSpec().build()).create();
     try (KubernetesCompute kube = cluster.backend(ns)) {

@@ -7,6 +7,7 @@ import dev.weft.remote.Compute;
 import dev.weft.remote.Remote;
 import dev.weft.remote.RemoteFn1;
 import dev.weft.remote.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -54,7 +55,7 @@ final class RbacTest {
     // A Secret and a Service left by a deployment that stopped halfway: replaced (update).
     ServiceSpec spec = new ServiceSpec("pid", ServiceSpec.Kind.FUNCTION, Fns.class.getName(), "pid", List.of("int"),
         "Fns.pid", "[]");
-    var owner = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("pid")
+    var owner = new DeploymentBuilder().withNewMetadata().withName("pid")
         .withUid("gone").endMetadata().withNewSpec().withNewSelector().addToMatchLabels("a", "b").endSelector().endSpec()
         .build();
     cluster.client.secrets().inNamespace(ns).resource(Manifests.secret(spec, "old", owner)).create();
