@@ -72,8 +72,8 @@ final class Manifests {
   static final String PROBE_PORT_ENV = "WEFT_PROBE_PORT";
   static final String BIND_ENV = "WEFT_WORKER_BIND";
   static final String INSECURE_ENV = "WEFT_WORKER_INSECURE";
-  private static final Set<String> RESERVED_ENV = Set.of(TOKEN_ENV, SPEC_ENV, PORT_ENV, PROBE_PORT_ENV, BIND_ENV,
-      INSECURE_ENV, "WEFT_WORKER_ADVERTISE", "WEFT_WORKER_TLS_CERT", "WEFT_WORKER_TLS_KEY");
+  /** Besides {@code WEFT_WORKER_*}: what else the worker reads from its environment. */
+  private static final Set<String> RESERVED_ENV = Set.of(SPEC_ENV, PROBE_PORT_ENV);
 
   private static final JsonCodec JSON = JsonCodec.standard();
   private static final Pattern LABEL_UNSAFE = Pattern.compile("[^A-Za-z0-9_.-]");
@@ -143,7 +143,7 @@ final class Manifests {
 
     List<EnvVar> env = new ArrayList<>();
     for (Map.Entry<String, String> e : compute.env().entrySet()) {
-      if (RESERVED_ENV.contains(e.getKey())) {
+      if (e.getKey().startsWith("WEFT_WORKER_") || RESERVED_ENV.contains(e.getKey())) {
         throw new DeploymentException("Compute.env sets " + e.getKey() + ", which the Kubernetes back end sets for the"
             + " worker itself (service '" + spec.name() + "'); remove it");
       }
