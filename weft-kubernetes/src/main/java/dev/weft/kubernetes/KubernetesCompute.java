@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -32,9 +33,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -87,7 +90,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   private final String java;
   private final String classPath;
   private final Duration reapEvery;
-  private final Map<HandedOut, Incarnation> handedOut = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<HandedOut, Incarnation> handedOut = new ConcurrentHashMap<>();
   private final Object reaperLock = new Object();
   private ScheduledExecutorService reaper;
 
@@ -269,8 +272,9 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
 
   /**
    * Tears down every service of this namespace deployed with an {@link Compute#inactivityTtl()}
-   * whose workers have all gone that long without a call, and returns their names. A service
-   * none of whose workers answers is left alone (it may be starting). Any process may run it, as
+   * whose workers have all gone that long without a call, and returns their names. A service still
+   * being deployed (until its deploy returns, at most its launch timeout), or none of whose workers
+   * answers, is left alone. Any process may run it, as
    * often as it likes (a {@code CronJob}, say); the back end runs it itself every {@link
    * Builder#reapEvery} once it has deployed a service with a TTL.
    */
@@ -313,7 +317,7 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
     }
     try {
       return Instant.now().isBefore(Instant.parse(created).plus(r.launchTimeout()));
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return false;
     }
   }
@@ -482,12 +486,13 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
   }
 
   /** {@code f} of each item, side by side on virtual threads (health checks of several pods). */
-  private static <T, R> List<R> parallel(List<T> items, java.util.function.Function<T, R> f) {
+  private static <T, R> List<R> parallel(List<T> items, Function<T, R> f) {
     if (items.size() <= 1) {
       return items.stream().map(f).toList();
     }
     List<CompletableFuture<R>> running = items.stream()
-        .map(i -> CompletableFuture.supplyAsync(() -> f.apply(i), command -> Thread.ofVirtual().name("weft-kube-health").start(command)))
+        .map(i -> CompletableFuture.supplyAsync(() -> f.apply(i),
+            command -> Thread.ofVirtual().name("weft-kube-health").start(command)))
         .toList();
     return running.stream().map(CompletableFuture::join).toList();
   }
@@ -544,7 +549,11 @@ public final class KubernetesCompute implements ComputeBackend, AutoCloseable {
       return this;
     }
 
-    /** The {@code java} command inside the image ({@code java} on its path by default). @throws IllegalArgumentException if blank */
+    /**
+     * The {@code java} command inside the image ({@code java} on its path by default).
+     *
+     * @throws IllegalArgumentException if blank
+     */
     public Builder java(String command) {
       Objects.requireNonNull(command, "command");
       if (command.isBlank()) {

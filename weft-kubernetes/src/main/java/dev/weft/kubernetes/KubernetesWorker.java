@@ -66,7 +66,8 @@ public final class KubernetesWorker {
       System.exit(2);
     }
     String bind = env.getOrDefault(Manifests.BIND_ENV, "127.0.0.1").strip();
-    startProbe(InetAddress.getByName(bind.isEmpty() ? "127.0.0.1" : bind), probePort, URI.create("http://127.0.0.1:" + m.group(1) + "/v1/health"), env.get(Manifests.TOKEN_ENV));
+    URI health = URI.create("http://127.0.0.1:" + m.group(1) + "/v1/health");
+    startProbe(InetAddress.getByName(bind.isEmpty() ? "127.0.0.1" : bind), probePort, health, env.get(Manifests.TOKEN_ENV));
   }
 
   /** Answers {@code GET /ready} on {@code port} of {@code bind} with what the worker's health check at {@code health} says. */

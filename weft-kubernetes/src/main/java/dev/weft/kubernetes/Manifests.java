@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -245,7 +246,7 @@ final class Manifests {
     String value = annotation(o, key);
     try {
       return value == null ? Optional.empty() : Optional.of(Duration.parse(value));
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return Optional.empty(); // edited by hand into something else: as if absent
     }
   }

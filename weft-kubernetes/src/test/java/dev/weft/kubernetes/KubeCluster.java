@@ -35,7 +35,8 @@ import java.util.logging.Logger;
  */
 final class KubeCluster implements AutoCloseable {
   static final String BACKEND_AGENT = "weft-backend-under-test";
-  private static final Logger QUIET = Logger.getLogger("io.fabric8.mockwebserver.MockWebServer"); // held: JUL keeps loggers weakly
+  /** Held: JUL keeps loggers weakly, and a collected one forgets its level. */
+  private static final Logger QUIET = Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
   private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
   final KubernetesMockServer server;

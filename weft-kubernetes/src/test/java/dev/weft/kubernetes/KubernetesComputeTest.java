@@ -67,7 +67,8 @@ final class KubernetesComputeTest {
           .isEqualTo(8080);
       assertThat(cluster.client.secrets().inNamespace(ns).withName("twice").get().getData()).containsKeys("token", "spec");
       // The token is in the Secret only, never in the Deployment.
-      String token = Manifests.secretValue(cluster.client.secrets().inNamespace(ns).withName("twice").get(), "token").orElseThrow();
+      String token = Manifests.secretValue(cluster.client.secrets().inNamespace(ns).withName("twice").get(), "token")
+          .orElseThrow();
       assertThat(d.toString()).doesNotContain(token);
       twice.teardown();
     }
