@@ -106,18 +106,21 @@ final class Worker {
 
   /** Binds to an ephemeral loopback port and starts answering plain HTTP; returns the port. */
   int start(Runnable onStop) throws IOException {
-    return start(onStop, InetAddress.getLoopbackAddress(), Optional.empty());
+    return start(onStop, InetAddress.getLoopbackAddress(), 0, Optional.empty());
   }
 
-  /** Binds to an ephemeral port of {@code address} and starts answering, over TLS if given; returns the port. */
-  int start(Runnable onStop, InetAddress address, Optional<javax.net.ssl.SSLContext> tls) throws IOException {
+  /**
+   * Binds to {@code port} of {@code address} (0 for an ephemeral one) and starts answering, over
+   * TLS if given; returns the port.
+   */
+  int start(Runnable onStop, InetAddress address, int port, Optional<javax.net.ssl.SSLContext> tls) throws IOException {
     this.onStop = onStop;
     if (tls.isPresent()) {
-      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(address, 0), 256);
+      com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(address, port), 256);
       https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.get()));
       server = https;
     } else {
-      server = HttpServer.create(new InetSocketAddress(address, 0), 256);
+      server = HttpServer.create(new InetSocketAddress(address, port), 256);
     }
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", this::handle);

@@ -14,11 +14,15 @@ import java.util.Optional;
  * with the token in the environment variable {@code WEFT_WORKER_TOKEN} and, off loopback, the
  * network in {@code WEFT_WORKER_BIND}, {@code WEFT_WORKER_TLS_CERT}/{@code WEFT_WORKER_TLS_KEY}
  * (HTTPS) or {@code WEFT_WORKER_INSECURE=true} (see {@link WorkerNetwork}). It loads what the spec
- * names, listens on an ephemeral port (loopback unless told), and writes {@code {"pid":..,"port":..}} to the
+ * names, listens on an ephemeral port (loopback unless told; {@code WEFT_WORKER_PORT} fixes the
+ * port, as a container needs), and writes {@code {"pid":..,"port":..}} to the
  * endpoint file once it answers calls. Exit status 2 means it could not load or start (the
  * reason is on its standard error). Not an API; its arguments may change in any release.
  */
 public final class WorkerMain {
+  /** The port to listen on, when it must be a fixed one (a container's declared port); unset or 0: any free port. */
+  static final String PORT_ENV = "WEFT_WORKER_PORT";
+
   record Listening(long pid, int port) {}
 
   private WorkerMain() {}
@@ -35,9 +39,11 @@ public final class WorkerMain {
       System.exit(2);
     }
     java.net.InetAddress bind;
+    int listen;
     Optional<javax.net.ssl.SSLContext> tls;
     try {
       bind = bindAddress(System.getenv());
+      listen = port(System.getenv());
       tls = tls(System.getenv());
       refusePlainBeyondLoopback(bind, tls.isPresent(), "true".equals(System.getenv(WorkerNetwork.INSECURE_ENV)));
     } catch (IllegalArgumentException e) {
@@ -54,7 +60,7 @@ public final class WorkerMain {
     try {
       worker = new Worker(spec, replica, token, ttlMs > 0 ? Optional.of(Duration.ofMillis(ttlMs)) : Optional.empty(),
           Integer.parseInt(args[4]));
-      port = worker.start(() -> deleteQuietly(endpointFile), bind, tls);
+      port = worker.start(() -> deleteQuietly(endpointFile), bind, listen, tls);
     } catch (Throwable t) {
       System.err.println("weft worker " + spec.name() + "/" + replica + " could not start " + spec.target() + ":");
       t.printStackTrace();
@@ -80,6 +86,23 @@ public final class WorkerMain {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException(WorkerNetwork.BIND_ENV + " '" + host + "' cannot be resolved: " + e.getMessage(), e);
     }
+  }
+
+  /** {@code WEFT_WORKER_PORT}, else 0 (an ephemeral port). @throws IllegalArgumentException if not a port number */
+  static int port(java.util.Map<String, String> env) {
+    String port = env.get(PORT_ENV);
+    if (port == null || port.isBlank()) {
+      return 0;
+    }
+    try {
+      int p = Integer.parseInt(port.strip());
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(PORT_ENV + " must be a port number 0..65535 (0: any free port); was '" + port + "'");
   }
 
   private static Optional<javax.net.ssl.SSLContext> tls(java.util.Map<String, String> env) {

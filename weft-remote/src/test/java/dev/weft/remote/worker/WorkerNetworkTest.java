@@ -58,4 +58,15 @@ final class WorkerNetworkTest {
     WorkerMain.refusePlainBeyondLoopback(beyond, false, true);
     WorkerMain.refusePlainBeyondLoopback(java.net.InetAddress.getLoopbackAddress(), false, false);
   }
+
+  @Test
+  void worker_portFromTheEnvironment_anyFreeOneUnlessGiven() {
+    assertThat(WorkerMain.port(Map.of())).isZero();
+    assertThat(WorkerMain.port(Map.of(WorkerMain.PORT_ENV, " 8080 "))).isEqualTo(8080);
+    assertThatThrownBy(() -> WorkerMain.port(Map.of(WorkerMain.PORT_ENV, "http")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("WEFT_WORKER_PORT must be a port number 0..65535 (0: any free port); was 'http'");
+    assertThatThrownBy(() -> WorkerMain.port(Map.of(WorkerMain.PORT_ENV, "65536")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
