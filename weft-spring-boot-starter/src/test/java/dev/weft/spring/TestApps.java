@@ -1,0 +1,121 @@
+package dev.weft.spring;
+
+import dev.weft.Application;
+import dev.weft.Function;
+import dev.weft.Weft;
+import dev.weft.journal.InMemoryJournal;
+import dev.weft.journal.Journal;
+import dev.weft.journal.NewRequest;
+import dev.weft.journal.RequestInfo;
+import dev.weft.journal.RequestLog;
+import dev.weft.journal.RequestPage;
+import dev.weft.journal.RequestQuery;
+import java.lang.reflect.Type;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Beans the tests put in their contexts: applications and functions as a Spring user writes them. */
+final class TestApps {
+  private TestApps() {}
+
+  /** A function bean, called by {@link Orders} through a handle. */
+  static class Steps {
+    @Function
+    int reserve(int quantity) {
+      return quantity * 10;
+    }
+  }
+
+  /** An application bean with an injected dependency. */
+  static class Orders {
+    private final Steps steps;
+
+    Orders(Steps steps) {
+      this.steps = steps;
+    }
+
+    @Application(description = "reserves stock for an order") @Function
+    int place(int quantity) {
+      return Weft.fn(steps::reserve).call(quantity) + 1;
+    }
+  }
+
+  /** An application that always fails (its failure is logged). */
+  static class Failing {
+    @Application @Function
+    int fail(int quantity) {
+      throw new IllegalArgumentException("no stock for " + quantity);
+    }
+  }
+
+  /** An application whose first run waits at {@link #gate} after one journaled step: a request in flight. */
+  static class Held {
+    static final AtomicInteger STEP_RUNS = new AtomicInteger();
+    static final AtomicInteger RUNS = new AtomicInteger();
+    static volatile CountDownLatch gate = new CountDownLatch(1);
+
+    static void reset() {
+      STEP_RUNS.set(0);
+      RUNS.set(0);
+      gate = new CountDownLatch(1);
+    }
+
+    @Function
+    int step(int x) {
+      STEP_RUNS.incrementAndGet();
+      return x + 1;
+    }
+
+    @Application @Function
+    int hold(int x) throws InterruptedException {
+      int a = Weft.fn(this::step).call(x);
+      if (RUNS.incrementAndGet() == 1) {
+        gate.await(30, TimeUnit.SECONDS);
+      }
+      return a * 100;
+    }
+  }
+
+  /** An in-memory journal that reports it cannot record, as a journal on a full disk does. */
+  static final class UnwritableJournal implements Journal {
+    private final InMemoryJournal delegate = new InMemoryJournal();
+
+    @Override
+    public RequestLog create(NewRequest request) {
+      return delegate.create(request);
+    }
+
+    @Override
+    public Optional<RequestLog> reopen(String requestId) {
+      return delegate.reopen(requestId);
+    }
+
+    @Override
+    public List<RequestInfo> unfinished() {
+      return delegate.unfinished();
+    }
+
+    @Override
+    public Optional<RequestInfo> info(String requestId) {
+      return delegate.info(requestId);
+    }
+
+    @Override
+    public RequestPage list(RequestQuery query) {
+      return delegate.list(query);
+    }
+
+    @Override
+    public Optional<Object> output(String requestId, Type declared) {
+      return delegate.output(requestId, declared);
+    }
+
+    @Override
+    public boolean canWrite() {
+      return false;
+    }
+  }
+}
