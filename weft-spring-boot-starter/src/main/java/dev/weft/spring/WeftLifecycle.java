@@ -99,8 +99,9 @@ public final class WeftLifecycle implements SmartLifecycle {
     server = Optional.empty();
     List<String> left = runtime.close(properties.getShutdownTimeout());
     if (!left.isEmpty()) {
-      LOG.log(Level.INFO, left.size() + " request(s) still running after weft.shutdown-timeout="
-          + properties.getShutdownTimeout() + " stay journaled as running and resume at the next start: " + left);
+      LOG.log(Level.INFO, left.size() + " request(s) still running after the shutdown timeout (weft.shutdown-timeout, "
+          + properties.getShutdownTimeout().toMillis() + " ms) stay journaled as running and resume at the next start: "
+          + left);
     }
     fleet.ifPresent(WeftLifecycle::closeQuietly); // releases the leases of what was left: other instances resume it
     fleet = Optional.empty();
