@@ -3,16 +3,9 @@ package dev.weft.spring;
 import dev.weft.Application;
 import dev.weft.Function;
 import dev.weft.Weft;
+import dev.weft.journal.ForwardingJournal;
 import dev.weft.journal.InMemoryJournal;
 import dev.weft.journal.Journal;
-import dev.weft.journal.NewRequest;
-import dev.weft.journal.RequestInfo;
-import dev.weft.journal.RequestLog;
-import dev.weft.journal.RequestPage;
-import dev.weft.journal.RequestQuery;
-import java.lang.reflect.Type;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,38 +72,13 @@ final class TestApps {
     }
   }
 
-  /** An in-memory journal that reports it cannot record, as a journal on a full disk does. */
-  static final class UnwritableJournal implements Journal {
-    private final InMemoryJournal delegate = new InMemoryJournal();
-
-    @Override
-    public RequestLog create(NewRequest request) {
-      return delegate.create(request);
-    }
-
-    @Override
-    public Optional<RequestLog> reopen(String requestId) {
-      return delegate.reopen(requestId);
-    }
-
-    @Override
-    public List<RequestInfo> unfinished() {
-      return delegate.unfinished();
-    }
-
-    @Override
-    public Optional<RequestInfo> info(String requestId) {
-      return delegate.info(requestId);
-    }
-
-    @Override
-    public RequestPage list(RequestQuery query) {
-      return delegate.list(query);
-    }
-
-    @Override
-    public Optional<Object> output(String requestId, Type declared) {
-      return delegate.output(requestId, declared);
+  /**
+   * An in-memory journal that reports it cannot record, as a SQLite journal on a full disk does
+   * (whose fault seam is private to weft-sqlite).
+   */
+  record UnwritableJournal(Journal delegate) implements ForwardingJournal {
+    UnwritableJournal() {
+      this(new InMemoryJournal());
     }
 
     @Override
