@@ -87,7 +87,13 @@ public final class WeftLifecycle implements SmartLifecycle {
       runtime.resumeUnfinished(found);
     }
     if (journal.isPresent() && Journals.postgresPresent()) {
-      fleet = Fleet.start(journal.get(), runtime, found, server.map(WeftServer::uri), properties);
+      try {
+        fleet = Fleet.start(journal.get(), runtime, found, server.map(WeftServer::uri), properties);
+      } catch (RuntimeException e) {
+        server.ifPresent(WeftServer::close); // Spring stops only lifecycles that started: release the port now
+        server = Optional.empty();
+        throw e;
+      }
     }
     running = true;
   }

@@ -31,6 +31,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -233,6 +234,17 @@ final class WeftAutoConfigurationTest {
   @Test
   void metrics_withoutAMeterRegistry_noWeftMetricsBean() {
     runner().run(context -> assertThat(context).doesNotHaveBean(WeftMetrics.class));
+  }
+
+  @Test
+  void optionalModulesAbsent_noHealthIndicatorNorMetrics_andRequestsStillRun() {
+    runner().withUserConfiguration(OrderBeans.class).withBean(SimpleMeterRegistry.class)
+        .withClassLoader(new FilteredClassLoader(HealthIndicator.class, WeftMetrics.class))
+        .run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean("weftHealthIndicator").doesNotHaveBean(WeftMetrics.class);
+          int port = context.getBean(WeftLifecycle.class).server().orElseThrow().port();
+          assertThat(post(port, "Orders.place", "7").body()).contains("\"output\":71");
+        });
   }
 
   @Test
