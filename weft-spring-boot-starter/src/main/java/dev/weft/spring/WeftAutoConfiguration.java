@@ -7,6 +7,7 @@ import dev.weft.observe.WeftObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -58,7 +59,7 @@ public final class WeftAutoConfiguration {
   @ConditionalOnMissingBean
   WeftLifecycle weftLifecycle(WeftRuntime runtime, ObjectProvider<Journal> journal, WeftProperties properties,
       ConfigurableListableBeanFactory beans, ConfigurableEnvironment environment) {
-    return new WeftLifecycle(runtime, java.util.Optional.ofNullable(journal.getIfUnique()), properties, beans,
+    return new WeftLifecycle(runtime, Optional.ofNullable(journal.getIfUnique()), properties, beans,
         environment);
   }
 
