@@ -238,11 +238,17 @@ public final class GenerateArities {
     }
     s.append("  /** A handle to a reflected static method (applications found by scanning). */\n");
     s.append("  public static Fn1<Object, Object> ofMethod(java.lang.reflect.Method method) {\n");
-    s.append("    FunctionDef def = FunctionDef.ofMethod(method);\n");
+    s.append("    return application(FunctionDef.ofMethod(method), method, null);\n  }\n\n");
+    s.append("  /**\n   * A handle to a reflected annotated method of {@code target} (applications of instances such as\n");
+    s.append("   * framework-managed beans); invoked on {@code target}, so a proxy's interception applies.\n   */\n");
+    s.append("  public static Fn1<Object, Object> ofMethod(java.lang.reflect.Method method, Object target) {\n");
+    s.append("    java.util.Objects.requireNonNull(target, \"target\");\n");
+    s.append("    return application(FunctionDef.annotated(method, \"Applications.ofInstances\"), method, target);\n  }\n\n");
+    s.append("  private static Fn1<Object, Object> application(FunctionDef def, java.lang.reflect.Method method, Object target) {\n");
     s.append("    method.setAccessible(true);\n");
     s.append("    Invoker invoker = x -> {\n");
     s.append("      try {\n");
-    s.append("        return method.invoke(null, x);\n");
+    s.append("        return method.invoke(target, x);\n");
     s.append("      } catch (java.lang.reflect.InvocationTargetException e) {\n");
     s.append("        Throwable cause = e.getCause();\n");
     s.append("        if (cause instanceof Exception ex) throw ex;\n");

@@ -116,6 +116,31 @@ public final class WeftRuntime implements AutoCloseable {
     engine.close();
   }
 
+  /**
+   * Shuts down gracefully: from now on {@link #submit} and {@link #resume} throw {@link
+   * java.util.concurrent.RejectedExecutionException}; waits up to {@code grace} for the requests
+   * running here to end; gives up those still running without recording an end (their waiters
+   * get a {@link java.util.concurrent.CancellationException}, their calls are cancelled), so a
+   * durable journal keeps them as running and a runtime on the same journal resumes them with
+   * {@link #resumeUnfinished}; then closes as {@link #close()} does. Close the journal after this
+   * returns.
+   *
+   * <p>Blocks up to {@code grace}. An interrupt ends the wait early (the rest is done) and stays
+   * set on return. Does nothing to the default runtime, which lives as long as the process.
+   *
+   * @param grace how long running requests may take to end; zero gives them up at once
+   * @return the ids of the requests given up, still recorded as running
+   * @throws IllegalArgumentException if {@code grace} is negative
+   */
+  public java.util.List<String> close(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative, was " + grace + "; use Duration.ZERO to give "
+          + "running requests up at once");
+    }
+    return engine.close(grace);
+  }
+
   /** Options of a {@link WeftRuntime}; each setter validates its value. Not thread-safe. */
   public static final class Builder {
     private int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());

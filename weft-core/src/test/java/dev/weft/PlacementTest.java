@@ -3,16 +3,11 @@ package dev.weft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.journal.ForwardingJournal;
 import dev.weft.journal.InMemoryJournal;
 import dev.weft.journal.Journal;
-import dev.weft.journal.NewRequest;
-import dev.weft.journal.RequestInfo;
-import dev.weft.journal.RequestLog;
-import dev.weft.journal.RequestPage;
-import dev.weft.journal.RequestQuery;
 import dev.weft.journal.WorkQueue;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -173,13 +168,7 @@ final class PlacementTest {
     }
   }
 
-  private record WithQueue(Journal inner, WorkQueue queue) implements Journal {
-    @Override public RequestLog create(NewRequest request) { return inner.create(request); }
-    @Override public Optional<RequestLog> reopen(String id) { return inner.reopen(id); }
-    @Override public List<RequestInfo> unfinished() { return inner.unfinished(); }
-    @Override public Optional<RequestInfo> info(String id) { return inner.info(id); }
-    @Override public RequestPage list(RequestQuery query) { return inner.list(query); }
-    @Override public Optional<Object> output(String id, Type declared) { return inner.output(id, declared); }
+  private record WithQueue(Journal delegate, WorkQueue queue) implements ForwardingJournal {
     @Override public Optional<WorkQueue> workQueue() { return Optional.of(queue); }
   }
 }

@@ -10,15 +10,19 @@ import dev.weft.journal.DurableId;
 import dev.weft.journal.NewRequest;
 import dev.weft.journal.RequestInfo;
 import dev.weft.journal.RequestLog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CancellationException;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,6 +53,8 @@ public final class Engine {
   final dev.weft.observe.WeftObserver observer;
   /** Whether {@link #observer} is a real one: every notification is behind this flag. */
   final boolean observed;
+  /** Set by {@link #close(Duration)}: new requests are refused from then on. */
+  private volatile boolean closing;
 
   public Engine(EngineConfig config) {
     this.config = config;
@@ -187,6 +193,7 @@ public final class Engine {
 
   /** Starts {@code app} as a request; see {@code WeftRuntime.submit}. */
   public <A, R> Request<R> submit(Fn1<A, R> app, A input, Optional<String> idempotencyKey) {
+    refuseIfClosing();
     FunctionSpec spec = applicationSpec(app);
     FunctionDef def = spec.def();
     idempotencyKey.ifPresent(Engine::checkKey);
@@ -224,6 +231,7 @@ public final class Engine {
    * it without running; calls after a divergence run fresh.
    */
   public <A, R> Optional<Request<R>> resume(Fn1<A, R> app, String id) {
+    refuseIfClosing();
     FunctionSpec spec = applicationSpec(app);
     RequestHandle<?> live = running.get(id);
     if (live != null) {
@@ -361,6 +369,59 @@ public final class Engine {
     if (key.isEmpty() || key.length() > 64 || !key.chars().allMatch(c -> c > 32 && c < 127)) {
       throw new UsageException("an idempotency key must be 1..64 visible ASCII characters, was '" + key + "'");
     }
+  }
+
+  private void refuseIfClosing() {
+    if (closing) {
+      throw new RejectedExecutionException(
+          "this runtime is shutting down and takes no new requests; submit to a runtime that is running");
+    }
+  }
+
+  /**
+   * Refuses new requests, waits up to {@code grace} for the running ones to end, abandons those
+   * still running (nothing records their end, so the journal keeps them as running), then
+   * {@link #close()}s. Returns the ids abandoned. An interrupt ends the wait early and stays set.
+   */
+  public List<String> close(Duration grace) {
+    if (this == shared()) {
+      return List.of();
+    }
+    closing = true;
+    long deadline = System.nanoTime() + grace.toNanos();
+    boolean interrupted = false;
+    // A request submitted just before the flag was set may appear after a snapshot: look again.
+    while (!running.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      CompletableFuture<?>[] outcomes = running.values().stream()
+          .map(RequestHandle::outcome).toArray(CompletableFuture<?>[]::new);
+      try {
+        CompletableFuture.allOf(outcomes).get(left, TimeUnit.NANOSECONDS);
+      } catch (ExecutionException e) {
+        // a request failed: its failure is its own, recorded in the journal; keep waiting for the others
+      } catch (TimeoutException e) {
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+        break;
+      }
+    }
+    List<String> abandoned = new ArrayList<>();
+    for (Map.Entry<String, RequestHandle<?>> e : running.entrySet()) {
+      if (e.getValue().abandon(new CancellationException("the runtime shut down before request "
+          + e.getKey() + " ended; it stays recorded as running and resumes when a runtime on the same journal "
+          + "resumes unfinished requests"))) {
+        abandoned.add(e.getKey());
+      }
+    }
+    close();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return abandoned;
   }
 
   /** Stops loops, watchdog and timer. Idempotent. */

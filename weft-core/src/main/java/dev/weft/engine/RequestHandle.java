@@ -51,6 +51,11 @@ final class RequestHandle<R> implements Request<R> {
     return true;
   }
 
+  /** Completes once the request ended here and the journal has its end, or it was abandoned. */
+  CompletableFuture<R> outcome() {
+    return outcome;
+  }
+
   void finished(R value, Throwable failure) {
     if (failure == null) {
       outcome.complete(value);

@@ -17,13 +17,9 @@ import dev.weft.RequestState;
 import dev.weft.Weft;
 import dev.weft.WeftRuntime;
 import dev.weft.journal.DurableId;
+import dev.weft.journal.ForwardingJournal;
 import dev.weft.journal.InMemoryJournal;
 import dev.weft.journal.Journal;
-import dev.weft.journal.NewRequest;
-import dev.weft.journal.RequestInfo;
-import dev.weft.journal.RequestLog;
-import dev.weft.journal.RequestPage;
-import dev.weft.journal.RequestQuery;
 import dev.weft.journal.WorkQueue;
 import java.io.IOException;
 import java.io.InputStream;
@@ -334,13 +330,7 @@ final class FleetWorkTest {
     }
   }
 
-  private record WithQueue(Journal inner, WorkQueue queue) implements Journal {
-    @Override public RequestLog create(NewRequest request) { return inner.create(request); }
-    @Override public Optional<RequestLog> reopen(String id) { return inner.reopen(id); }
-    @Override public List<RequestInfo> unfinished() { return inner.unfinished(); }
-    @Override public Optional<RequestInfo> info(String id) { return inner.info(id); }
-    @Override public RequestPage list(RequestQuery query) { return inner.list(query); }
-    @Override public Optional<Object> output(String id, Type declared) { return inner.output(id, declared); }
+  private record WithQueue(Journal delegate, WorkQueue queue) implements ForwardingJournal {
     @Override public Optional<WorkQueue> workQueue() { return Optional.of(queue); }
   }
 
