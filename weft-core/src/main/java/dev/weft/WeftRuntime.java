@@ -69,7 +69,9 @@ public final class WeftRuntime implements AutoCloseable {
   /**
    * Runs request {@code requestId} again (after a crash, or to replay it): the application runs
    * from the top and every call whose output the journal has returns it without running.
-   * Empty if the journal has no such request.
+   * Empty if the journal has no such request. An {@link dev.weft.journal.InMemoryJournal} drops a
+   * request's calls when it finishes, so replaying a finished request there runs them again; a
+   * durable journal keeps them.
    */
   public <A, R> Optional<Request<R>> resume(Fn1<A, R> application, String requestId) {
     return engine.resume(application, requestId);
