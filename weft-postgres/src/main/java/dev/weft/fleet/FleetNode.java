@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -204,6 +205,11 @@ public final class FleetNode implements AutoCloseable {
         LOG.log(Level.INFO, "node " + id() + " took over request " + claim.requestId() + " (" + claim.application()
             + ", lease epoch " + claim.epoch() + ")");
       }
+    } catch (RejectedExecutionException e) {
+      // The runtime is shutting down (a graceful close drains it before this node stops): expected.
+      LOG.log(Level.INFO, "node " + id() + " claimed request " + claim.requestId() + " while its runtime shuts down; "
+          + "releasing it for another node");
+      journal.release(claim.requestId());
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, "node " + id() + " could not resume request " + claim.requestId() + "; releasing it", e);
       journal.release(claim.requestId());

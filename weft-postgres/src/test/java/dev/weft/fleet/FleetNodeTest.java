@@ -207,6 +207,25 @@ final class FleetNodeTest {
   }
 
   @Test
+  void claimWhileItsRuntimeShutsDown_isReleased_andANodeStillRunningTakesItOver() throws Exception {
+    Duration lease = Duration.ofSeconds(1);
+    Node dead = node("node-dead", lease);
+    String id = dead.runtime().submit(Weft.fn(FleetNodeTest::holds), 5).id();
+    await().atMost(Duration.ofSeconds(30)).until(() -> RUNS.get() == 1);
+    dead.runtime().close(); // nothing renews its lease (its run stays held; later runs return at once)
+
+    Node draining = node("node-draining", lease);
+    draining.runtime().close(Duration.ZERO); // refuses new requests and resumptions from now on
+    FleetNode drainingFleet = fleet(draining, 10);
+    long ticks = drainingFleet.ticks();
+    await().atMost(Duration.ofSeconds(30)).until(() -> drainingFleet.ticks() >= ticks + 3);
+    assertThat(state(id)).as("not taken over by a runtime that shuts down").isEqualTo("RUNNING");
+
+    fleet(node("node-c", lease), 10);
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("SUCCEEDED"));
+  }
+
+  @Test
   void close_releasesLeases_anotherNodeTakesOverBeforeTheLeaseWouldExpire() throws Exception {
     Duration lease = Duration.ofSeconds(20);
     Node a = node("node-a", lease);
