@@ -202,6 +202,11 @@ final class Kubelet implements AutoCloseable {
             start(p, Optional.empty(), 0);
           } finally {
             starting.remove(k);
+            if (!running.containsKey(p.getMetadata().getName())) {
+              // Not started (its Secret was not there yet): a round that ran meanwhile skipped
+              // this pod as starting, so ask for another, as a kubelet retries a container.
+              reconcile();
+            }
           }
         });
       }
@@ -272,7 +277,7 @@ final class Kubelet implements AutoCloseable {
     }
     Optional<Map<String, String>> env = environment(pod, c, ports);
     if (env.isEmpty()) {
-      return; // its Secret is not there yet: the Secret's watch brings it back
+      return; // its Secret is not there yet: the caller asks for another round
     }
     List<String> command = new ArrayList<>(c.getCommand());
     command.set(0, Path.of(System.getProperty("java.home"), "bin", "java").toString());
